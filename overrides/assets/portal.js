@@ -1,0 +1,85 @@
+/* Portal behaviour shared by every page. Plain ES5-friendly code, no library:
+   it must run in WeChat's browser on old Android phones. */
+(function () {
+  "use strict";
+  var DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+  var WORDS = { sun: "周日", mon: "周一", tue: "周二", wed: "周三", thu: "周四", fri: "周五", sat: "周六" };
+
+  /* Date parts in China Standard Time (UTC+8, no daylight saving), whatever the phone's zone. */
+  function cst(now) {
+    var d = new Date(now.getTime() + 8 * 3600 * 1000);
+    var iso = d.toISOString();
+    return { date: iso.slice(0, 10), day: DAYS[d.getUTCDay()], time: iso.slice(11, 16) };
+  }
+
+  function slotsOn(hours, day) {
+    return hours.filter(function (h) { return h.days.indexOf(day) >= 0; })
+      .sort(function (a, b) { return a.open < b.open ? -1 : 1; });
+  }
+
+  /* 'open now / closed / opens at …' for hours {hours:[{days,open,close}], closed:[dates]}. */
+  function openStatus(spec, now) {
+    var t = cst(now), closed = spec.closed || [];
+    if (closed.indexOf(t.date) < 0) {
+      var today = slotsOn(spec.hours, t.day);
+      for (var i = 0; i < today.length; i++) {
+        if (t.time >= today[i].open && t.time < today[i].close) {
+          return { open: true, text: "正在开放 · 今天 " + today[i].close + " 关门" };
+        }
+        if (t.time < today[i].open) {
+          return { open: false, text: "现在未开放 · 今天 " + today[i].open + " 开门" };
+        }
+      }
+    }
+    for (var k = 1; k <= 14; k++) {
+      var next = cst(new Date(now.getTime() + k * 86400000));
+      if (closed.indexOf(next.date) >= 0) { continue; }
+      var slots = slotsOn(spec.hours, next.day);
+      if (slots.length) {
+        var when = k === 1 ? "明天" : (k === 2 ? "后天" : WORDS[next.day] + "(" + next.date.slice(5).replace("-", "月") + "日)");
+        return { open: false, text: "现在未开放 · " + when + " " + slots[0].open + " 开门" };
+      }
+    }
+    return { open: false, text: "近期暂停开放" };
+  }
+
+  function showOpenStatus() {
+    var boxes = document.querySelectorAll("[data-hours]");
+    for (var i = 0; i < boxes.length; i++) {
+      var slot = boxes[i].querySelector("[data-open-status]");
+      if (!slot) { continue; }
+      var status = openStatus(JSON.parse(boxes[i].getAttribute("data-hours")), new Date());
+      slot.textContent = (status.open ? "● " : "○ ") + status.text;
+      slot.className = "sgz-open-now " + (status.open ? "is-open" : "is-closed");
+    }
+  }
+
+  /* Elderly-friendly toggles, remembered across pages. */
+  function setupToggles() {
+    var bar = document.querySelector("[data-a11y]");
+    if (!bar) { return; }
+    bar.hidden = false;
+    var root = document.documentElement;
+    var buttons = bar.querySelectorAll("[data-toggle]");
+    function save() {
+      var on = [];
+      for (var i = 0; i < buttons.length; i++) {
+        var c = buttons[i].getAttribute("data-toggle");
+        buttons[i].setAttribute("aria-pressed", root.classList.contains(c) ? "true" : "false");
+        if (root.classList.contains(c)) { on.push(c); }
+      }
+      try { localStorage.setItem("sgz-mode", on.join(" ")); } catch (e) { /* private mode */ }
+    }
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].addEventListener("click", function () {
+        root.classList.toggle(this.getAttribute("data-toggle"));
+        save();
+      });
+    }
+    save();
+  }
+
+  window.SGZ = { openStatus: openStatus, cst: cst };
+  function start() { showOpenStatus(); setupToggles(); }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+})();

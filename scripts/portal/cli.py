@@ -1,0 +1,131 @@
+"""Command line: `python -m portal check|build|serve` (what `make check/site/serve` run)."""
+from __future__ import annotations
+
+import argparse
+import calendar
+import datetime as dt
+import functools
+import http.server
+import logging
+import os
+import sys
+from pathlib import Path
+
+from . import publish, search
+from .issues import ERROR, Issue, errors, report
+from .pipeline import Prepared, prepare_cached
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _grouped(prepared: Prepared) -> str:
+    """Data errors first, then rule findings grouped by the station or project they concern."""
+    found = prepared.issues
+    loose = [i for i in found if not i.subject]
+    lines = [report(loose)] if loose else []
+    subjects = sorted({i.subject for i in found if i.subject})
+    names = _names(prepared)
+    for subject in subjects:
+        lines.append(f"\n【{names.get(subject, subject)}】({subject})")
+        lines.extend(f"  {'错误' if i.severity == ERROR else '提醒'} {i}" for i in found if i.subject == subject)
+    n_err = len(errors(found))
+    lines.append(f"\n合计:{n_err} 个错误,{len(found) - n_err} 个提醒。"
+                 + ("数据有错误,不能发布。" if n_err else "可以发布。"))
+    return "\n".join(lines)
+
+
+def _names(prepared: Prepared) -> dict[str, str]:
+    p = prepared.portal
+    if p is None:
+        return {}
+    return {**{s.id: s.name for s in p.stations.values()}, **{x.id: x.title for x in p.projects.values()}}
+
+
+def check(data_dir: Path) -> int:
+    prepared = prepare_cached(data_dir)
+    if prepared.portal is not None:
+        print(f"判定日期:{prepared.portal.site.as_of}")
+    print(_grouped(prepared))
+    return 1 if errors(prepared.issues) else 0
+
+
+def build(data_dir: Path, site_dir: Path, config_file: Path) -> int:
+    """Validate, render with mkdocs into a staging folder, index, then swap in."""
+    prepared = prepare_cached(data_dir)
+    if not prepared.ok:
+        print("数据有错误,未生成网站,原有的 site/ 保持不变:", file=sys.stderr)
+        print(report(errors(prepared.issues)), file=sys.stderr)
+        return 1
+    as_of = prepared.portal.site.as_of
+    os.environ["PORTAL_DATA"] = str(data_dir.resolve())
+    # Same data and as-of date -> same bytes (mkdocs dates the sitemap from this).
+    os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(as_of.timetuple()))
+    from mkdocs.commands.build import build as mkdocs_build
+    from jinja2 import TemplateError, TemplateSyntaxError
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    try:
+        with publish.staging(site_dir) as tmp:
+            config = load_config(str(config_file), site_dir=str(tmp))
+            config.plugins.on_startup(command="build", dirty=False)
+            mkdocs_build(config)
+            search.index(tmp)
+    except (MkDocsException, TemplateError, search.SearchIndexError) as err:
+        where = f"{err.filename}:{err.lineno}: " if isinstance(err, TemplateSyntaxError) else ""
+        print(f"生成网站失败,原有的 site/ 保持不变:{where}{err}", file=sys.stderr)
+        return 1
+    publish.swap(tmp, site_dir)
+    warnings = len(prepared.issues)
+    print(f"已生成 {site_dir}(判定日期 {as_of},{warnings} 条信息公开提醒)。")
+    return 0
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "__outside_prefix__")
+        return super().translate_path("/" + path[len(self.prefix):])
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 (stdlib name)
+        if os.environ.get("PORTAL_SERVE_LOG"):
+            super().log_message(format, *args)
+
+
+def serve(site_dir: Path, port: int, prefix: str) -> int:
+    prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+    handler = type("Handler", (_Handler,), {"prefix": prefix})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port),
+                                             functools.partial(handler, directory=str(site_dir)))
+    print(f"网站已启动:http://127.0.0.1:{server.server_port}{prefix}  (按 Ctrl+C 停止)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="portal", description="社会工作服务站公示平台:检查数据、生成网站。")
+    parser.add_argument("--data", type=Path, default=ROOT / "data", help="数据目录(默认 data/)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check", help="检查数据,列出全部错误和信息公开提醒;有错误时返回非零")
+    b = sub.add_parser("build", help="生成网站到 site/(数据有错误时不发布)")
+    b.add_argument("--site", type=Path, default=ROOT / "site")
+    b.add_argument("--config", type=Path, default=ROOT / "mkdocs.yml")
+    s = sub.add_parser("serve", help="在 127.0.0.1 上提供已生成的网站")
+    s.add_argument("--site", type=Path, default=ROOT / "site")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--prefix", default="/", help="子目录,如 /sgz/")
+    args = parser.parse_args(argv)
+    if args.command == "check":
+        return check(args.data)
+    if args.command == "build":
+        return build(args.data, args.site, args.config)
+    return serve(args.site, args.port, args.prefix)
+
+
+__all__ = ["main", "check", "build", "serve", "Issue", "dt"]

@@ -1,0 +1,139 @@
+"""Problems in the data, as data.
+
+Every problem the build can find is an `Issue` with a stable code. The Chinese
+wording for each code lives in MESSAGES below and nowhere else, so editors get
+the same sentence for the same mistake, and tests can assert codes.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+
+# code -> message template (Chinese, shown to editors). Keep them one sentence.
+MESSAGES: dict[str, str] = {
+    # reading
+    "missing_data_dir": "找不到数据目录",
+    "missing_file": "缺少必需的数据文件",
+    "encoding": "文件不是 UTF-8 编码,请用 UTF-8 保存",
+    "yaml_syntax": "YAML 格式错误:{detail}",
+    "duplicate_key": "键“{key}”重复出现",
+    "wrong_extension": "文件扩展名应为 .yaml,此文件不会被读取",
+    # shape (JSON Schema)
+    "schema_required": "缺少必填项“{key}”",
+    "schema_unknown_key": "不认识的键“{key}”{hint}",
+    "schema_type": "类型应为{expected},实际是{actual}",
+    "schema_enum": "取值“{value}”无效,可选值:{allowed}",
+    "schema_pattern": "“{value}”格式不对:{expected}",
+    "schema_range": "数值 {value} 超出允许范围({bound})",
+    "schema_min_items": "至少需要 {count} 项",
+    "schema_other": "数据不符合格式要求:{detail}",
+    # values
+    "bad_date": "“{value}”不是有效日期(应为 YYYY-MM-DD)",
+    "bad_period": "“{value}”不是有效期间(月报用 YYYY-MM,自评用 YYYY-H1/H2)",
+    "bad_uscc": "统一社会信用代码“{value}”校验位不正确,应为“{expected}”",
+    "duplicate_id": "编号“{value}”重复,已在 {other} 使用",
+    "url_collision": "“{value}”与 {other} 生成同一个网页地址",
+    "unknown_ref": "找不到{kind}“{value}”{hint}",
+    "wrong_level": "{kind}“{value}”的层级是{actual},应为{expected}",
+    "parent_required": "该层级必须填写上级(parent)",
+    "region_code_length": "区划代码“{value}”的位数与层级“{level}”不符",
+    "region_code_prefix": "区划代码“{value}”不以上级代码“{parent}”开头",
+    "site_region": "门户所属区划“{value}”在 regions.yaml 中不存在",
+    "file_missing": "附件“{value}”不存在",
+    "file_outside": "附件“{value}”必须位于 data/files 目录之内",
+    "file_type": "附件“{value}”类型不支持(仅限 PDF、JPEG、PNG、WebP)",
+    "rating_year_required": "填写了评估等级(rating)就必须填写评估年份(rating_year)",
+    "hours_order": "关门时间 {close} 应晚于开门时间 {open}",
+    "period_order": "结束日期 {end} 早于开始日期 {start}",
+    "operator_required": "该层级的站点必须填写运营机构(operator)",
+    "evaluation_only": "“{key}”只用于中期评估和结项评估",
+    "as_of_env": "环境变量 PORTAL_AS_OF 的值“{value}”不是有效日期(应为 YYYY-MM-DD)",
+    "rules_personal_info": "个人信息规则始终为错误,不能调整",
+    "unsafe_link": "链接“{value}”不安全,只允许 http、https、mailto、tel 或站内相对地址",
+    # rules (judged findings)
+    "R01_name_branding": "站点名称应以“{suffix}”结尾(标准标识:中国社会工作标识 + 全称)",
+    "R02_township_staffing": "乡镇(街道)站持证专职社工 {count} 名,应至少 {minimum} 名,或配备兼职人员",
+    "R03_station_contacts": "缺少对外公开的{missing}",
+    "R04_outside_operator_rating": "外地运营机构“{agency}”评估等级为{rating},应为 {minimum} 及以上",
+    "R05_project_agreement": "项目缺少{missing}",
+    "R06_monthly_brief_missing": "{period} 月简报未发布(应于 {due} 前发布)",
+    "R06_monthly_brief_late": "{period} 月简报于 {published} 发布,晚于截止日 {due}",
+    "R07_self_assessment_missing": "{period} 自评报告未发布(应于 {due} 前发布)",
+    "R07_self_assessment_late": "{period} 自评报告于 {published} 发布,晚于截止日 {due}",
+    "R08_midterm_missing": "中期评估未发布(应于 {due} 前发布)",
+    "R08_midterm_late": "中期评估于 {published} 发布,晚于截止日 {due}",
+    "R08_final_missing": "结项评估未发布(应于 {due} 前发布)",
+    "R08_final_late": "结项评估于 {published} 发布,晚于截止日 {due}",
+    "R09_barred_category": "支出类别“{category}”({amount} 元)不属于允许使用的范围",
+    "R09_over_amount": "支出合计 {total} 元,超过合同金额 {amount} 元",
+    "R10_verification": "站点信息已 {days} 天未核实(上次核实 {verified}),应至少每 {maximum} 天核实一次",
+    "R11_personal_info": "公开文字中含有{kind}“{masked}”,不得公开服务对象的个人信息",
+}
+
+KIND_WORDS = {
+    "string": "文字", "integer": "整数", "number": "数字", "boolean": "是/否(true/false)",
+    "array": "列表", "object": "键值对", "null": "空值",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Issue:
+    """One problem in the data, located at `file:line` and a key path."""
+
+    file: str
+    line: int
+    path: str
+    code: str
+    message: str
+    severity: str = ERROR
+    subject: str = ""  # station or project id the finding is about, if any
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+def format_path(path: Iterable[str | int]) -> str:
+    """('stations', 2, 'phone', 0) -> 'stations[2].phone[0]'."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def issue(code: str, file: str, line: int, path: Iterable[str | int] | str, *,
+          severity: str = ERROR, subject: str = "", **values: object) -> Issue:
+    """Build an Issue from the message registry."""
+    text = MESSAGES[code].format(**values)
+    where = path if isinstance(path, str) else format_path(path)
+    return Issue(file, line, where, code, text, severity, subject)
+
+
+def errors(found: Iterable[Issue]) -> list[Issue]:
+    return [i for i in found if i.severity == ERROR]
+
+
+def report(found: Iterable[Issue]) -> str:
+    """Human report: one line per issue, sorted by file and line, then a count."""
+    found = sorted(set(found))
+    lines = [str(i) for i in found]
+    counts: dict[str, int] = defaultdict(int)
+    for i in found:
+        counts[i.severity] += 1
+    lines.append(f"共 {counts[ERROR]} 个错误,{counts[WARNING]} 个提醒。")
+    return "\n".join(lines)
+
+
+def suggest(value: str, candidates: Iterable[str]) -> str:
+    """', 是否应为“x”?' for the closest candidate, or ''."""
+    import difflib
+
+    close = difflib.get_close_matches(str(value), [str(c) for c in candidates], n=1, cutoff=0.6)
+    return f",是否应为“{close[0]}”?" if close else ""

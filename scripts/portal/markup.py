@@ -1,0 +1,56 @@
+"""Markdown from data, made safe to publish.
+
+Raw HTML in data is escaped (not interpreted), and the rendered HTML then
+goes through nh3 (the Rust `ammonia` sanitizer) with an allow-list of tags
+and URL schemes, so no text in `data/` can run script on a bureau's site.
+"""
+from __future__ import annotations
+
+import html as htmllib
+import re
+
+import markdown
+import nh3
+from markupsafe import Markup, escape
+
+TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote", "code", "pre",
+        "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "hr"}
+ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+class _EscapeHtml(markdown.Extension):
+    """Treat raw HTML in the source as text."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (API name)
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+
+
+def _heading_shift(text: str) -> str:
+    # Headings inside data sit under the page's own h2s: # becomes ###.
+    return re.sub(r"^(#{1,4})(?=\s)", lambda m: "#" * min(len(m[1]) + 2, 6), text, flags=re.M)
+
+
+def render(text: str | None) -> Markup:
+    """Markdown -> sanitized HTML, ready for a template."""
+    if not text:
+        return Markup("")
+    md = markdown.Markdown(extensions=[_EscapeHtml(), "tables", "sane_lists"])
+    html = md.convert(_heading_shift(text))
+    clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES,
+                      link_rel="noopener noreferrer")
+    return Markup(clean)
+
+
+def plain(text: str | None) -> str:
+    """Markdown -> plain text (for descriptions, exports and share cards)."""
+    if not text:
+        return ""
+    stripped = nh3.clean(str(render(text)), tags=set())
+    return re.sub(r"\s+", " ", htmllib.unescape(stripped)).strip()
+
+
+def text(value: object) -> Markup:
+    """Escape a plain value explicitly (for code that builds HTML in Python)."""
+    return escape(value)

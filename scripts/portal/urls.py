@@ -1,0 +1,44 @@
+"""The published URLs of the contract, in one place.
+
+Paths are relative to the site root and end with '/', so a page works from
+any sub-folder: templates prefix them with mkdocs' relative `base_url`.
+"""
+from __future__ import annotations
+
+PAGE_SOURCES = {
+    "station": "stations/{}/index.md",
+    "service": "services/{}/index.md",
+    "project": "projects/{}/index.md",
+    "region": "regions/{}/index.md",
+    "agency": "agencies/{}/index.md",
+}
+
+
+def station(station_id: str) -> str:
+    return f"stations/{station_id}/"
+
+
+def service(service_id: str) -> str:
+    return f"services/{service_id}/"
+
+
+def project(project_id: str) -> str:
+    return f"projects/{project_id}/"
+
+
+def region(code: str) -> str:
+    return f"regions/{code}/"
+
+
+def agency(agency_id: str) -> str:
+    return f"agencies/{agency_id}/"
+
+
+def source_of(kind: str, key: str) -> str:
+    """The generated Markdown file behind a page, e.g. stations/x/index.md."""
+    return PAGE_SOURCES[kind].format(key)
+
+
+def attachment(path: str) -> str:
+    """`files/a/b.pdf` in data -> `files/a/b.pdf` in the site (same relative path)."""
+    return path

@@ -1,0 +1,411 @@
+"""Stage 4: page contexts. One dataclass per page type is the contract for templates.
+
+Everything a template shows is computed here (labels, links, groupings,
+sorted lists), so templates only display. Cross-page lists are computed once
+in `Views.__init__` and shared; no view walks all pages.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from markupsafe import Markup
+
+from . import urls
+from .geo import map_links
+from .issues import Issue
+from .markup import plain, render
+from .model import ACCESS_WORDS, DAY_WORDS, DAYS, Portal, Project, Station
+from .searchterms import index_terms
+
+LEVEL_WORDS = {"city": "市级指导中心", "county": "县(区)服务总站", "township": "乡镇(街道)服务站",
+               "village": "村(社区)服务室"}
+DEMO_WORDS = {"provincial": "省级示范点", "city": "市级示范点", "county": "县级示范点"}
+REPORT_WORDS = {"monthly": "月简报", "self_assessment": "自评报告", "midterm": "中期评估",
+                "final": "结项评估"}
+STATUS_WORDS = {"planned": "筹备中", "active": "实施中", "completed": "已结项", "terminated": "已终止"}
+PARTY_WORDS = {"own": "单独建立党组织", "joint": "联合建立党组织", "instructor": "选派党建指导员",
+               "none": "暂未建立党组织"}
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str  # relative to the site root
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class HoursRow:
+    days: str
+    open: str
+    close: str
+
+
+@dataclass
+class StationView:
+    """Context `view` of station.html (stations/<id>/)."""
+
+    station: Station
+    title: str
+    level_word: str
+    breadcrumbs: list[Link]
+    parent: Link | None
+    children: list[Link]
+    operator: Link | None
+    phones: list[str]
+    hours: list[HoursRow]
+    hours_json: str
+    closed_on: list[str]
+    services: list[Link]
+    projects: list[Link]
+    staff_summary: list[tuple[str, str]]
+    demonstration: str
+    description: Markup
+    map_links: list[Link]
+    county: str
+    domains: list[str]
+    groups: list[str]
+    search_terms: str
+    findings: list[Issue] = field(default_factory=list)
+
+
+@dataclass
+class ServiceView:
+    """Context `view` of service.html (services/<id>/)."""
+
+    id: str
+    title: str
+    summary: str
+    domain: Link
+    groups: list[str]
+    aliases: list[str]
+    access: list[str]
+    eligibility: str | None
+    fee: str
+    basis: str | None
+    description: Markup
+    stations_by_county: list[tuple[Link, list[Link]]]
+    station_count: int
+    search_terms: str
+
+
+@dataclass
+class RegionView:
+    """Context `view` of region.html (regions/<code>/)."""
+
+    code: str
+    title: str
+    level_word: str
+    breadcrumbs: list[Link]
+    children: list[Link]
+    stations: list[Link]
+    county: str
+
+
+@dataclass
+class AgencyView:
+    """Context `view` of agency.html (agencies/<id>/)."""
+
+    id: str
+    title: str
+    uscc: str
+    rating: str
+    local: str
+    phone: str | None
+    party_org: str
+    stations: list[Link]
+    projects: list[Link]
+
+
+@dataclass
+class ProjectView:
+    """Context `view` of project.html (projects/<id>/)."""
+
+    project: Project
+    title: str
+    status: str
+    supplier: Link
+    stations: list[Link]
+    period: str
+    amount: str
+    task_book: list[tuple[str, Markup]]
+    reports: list[tuple[str, str, str, Markup]]
+    county: str
+    search_terms: str
+    findings: list[Issue] = field(default_factory=list)
+
+
+@dataclass
+class DirectoryView:
+    """Context `view` of directory.html (stations/): counties, each with its stations by level."""
+
+    counties: list[tuple[Link, list[tuple[Link, list[Link]]]]]
+    top: list[Link]
+    total: int
+
+
+@dataclass
+class CatalogueView:
+    """Context `view` of catalogue.html (services/): domains with their services."""
+
+    domains: list[tuple[str, str, list[Link]]]
+    groups: list[Link]
+
+
+@dataclass
+class HomeView:
+    """Context `view` of home.html: browse entries and the latest reports."""
+
+    counties: list[Link]
+    domains: list[Link]
+    groups: list[Link]
+    latest_reports: list[Link]
+    counts: list[tuple[str, int]]
+
+
+def money(amount: float | None) -> str:
+    if amount is None:
+        return "未填写"
+    return f"{amount:,.0f} 元" if float(amount).is_integer() else f"{amount:,.2f} 元"
+
+
+def day_ranges(days: Iterable[str]) -> str:
+    """('mon','tue','wed','sat') -> '周一至周三、周六'."""
+    idx = sorted(DAYS.index(d) for d in days)
+    runs: list[list[int]] = []
+    for i in idx:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    words = [DAY_WORDS[DAYS[r[0]]] + (f"至{DAY_WORDS[DAYS[r[-1]]]}" if len(r) > 2 else
+                                      (f"、{DAY_WORDS[DAYS[r[-1]]]}" if len(r) == 2 else ""))
+             for r in runs]
+    return "、".join(words)
+
+
+@dataclass
+class ListView:
+    """Context `view` of the simple list pages (projects/, agencies/, regions/)."""
+
+    sections: list[tuple[str, list[Link]]]
+
+
+class Views:
+    """Builds every page context from the model; shared lists are computed once."""
+
+    def __init__(self, portal: Portal, findings: list[Issue]) -> None:
+        self.p = portal
+        self.findings: dict[str, list[Issue]] = {}
+        for f in findings:
+            if f.subject:
+                self.findings.setdefault(f.subject, []).append(f)
+        self.subtree = self._stations_under_regions()
+
+    # -- shared helpers ------------------------------------------------------
+    def _stations_under_regions(self) -> dict[str, list[str]]:
+        """Each region code -> ids of stations serving it or any region below it."""
+        out: dict[str, list[str]] = {}
+        for station in self.p.stations.values():
+            for region in self.p.region_path(station.region):
+                out.setdefault(region.code, []).append(station.id)
+        return out
+
+    def station_link(self, sid: str) -> Link:
+        return Link(self.p.stations[sid].name, urls.station(sid))
+
+    def region_link(self, code: str) -> Link:
+        return Link(self.p.regions[code].name, urls.region(code))
+
+    def county_name(self, region_code: str) -> str:
+        county = self.p.county_of(region_code)
+        return self.p.regions[county].name if county else self.p.regions[self.p.site.region].name
+
+    def breadcrumbs(self, region_code: str) -> list[Link]:
+        return [self.region_link(r.code) for r in self.p.region_path(region_code)]
+
+    def _ordered(self, ids: Iterable[str]) -> list[Link]:
+        return [self.station_link(s) for s in sorted(ids, key=lambda s: (self.p.stations[s].region, s))]
+
+    # -- pages ---------------------------------------------------------------
+    def station(self, sid: str) -> StationView:
+        import json
+
+        p, st = self.p, self.p.stations[sid]
+        services = [p.services[s] for s in st.services]
+        groups = sorted({g for s in services for g in s.groups})
+        group_words = [w for g in groups for w in (p.groups[g].name, *p.groups[g].aliases)]
+        domains = sorted({p.domains[s.domain].name for s in services})
+        op = p.agencies.get(st.operator) if st.operator else None
+        return StationView(
+            station=st, title=st.name, level_word=LEVEL_WORDS[st.level],
+            breadcrumbs=self.breadcrumbs(st.region),
+            parent=self.station_link(st.parent) if st.parent else None,
+            children=self._ordered(p.station_children.get(sid, [])),
+            operator=Link(op.name, urls.agency(op.id)) if op else None,
+            phones=list(st.phones),
+            hours=[HoursRow(day_ranges(h.days), h.open, h.close) for h in st.hours],
+            hours_json=json.dumps({"hours": [h.__dict__ | {"days": list(h.days)} for h in st.hours],
+                                   "closed": [d.isoformat() for d in st.closed_on]},
+                                  ensure_ascii=False, separators=(",", ":")),
+            closed_on=[f"{d.month}月{d.day}日" for d in st.closed_on if d >= p.site.as_of],
+            services=[Link(s.name, urls.service(s.id), s.summary) for s in services],
+            projects=[Link(p.projects[x].title, urls.project(x)) for x in p.projects_by_station.get(sid, [])],
+            staff_summary=self._staff(st),
+            demonstration=f"{st.demonstration[1]}年{DEMO_WORDS[st.demonstration[0]]}" if st.demonstration else "",
+            description=render(st.description),
+            map_links=[Link(t, u) for t, u in map_links(st)],
+            county=self.county_name(st.region), domains=domains,
+            groups=[p.groups[g].name for g in groups],
+            search_terms=index_terms([st.name, p.regions[st.region].name, st.address, *group_words,
+                                      *(s.name for s in services)]),
+            findings=self.findings.get(sid, []),
+        )
+
+    @staticmethod
+    def _staff(st: Station) -> list[tuple[str, str]]:
+        s = st.staff
+        rows = [("专职社工", f"{s.full_time} 名"),
+                ("持证社工", f"{s.certified} 名(助理社会工作师 {s.assistant}、社会工作师 {s.intermediate}、"
+                             f"高级社会工作师 {s.senior})"),
+                ("兼职人员", f"{s.part_time} 名"),
+                ("志愿者", f"{s.volunteers} 名,志愿服务队 {s.volunteer_teams} 支")]
+        return ([("站长", st.head)] if st.head else []) + rows
+
+    def service(self, sid: str) -> ServiceView:
+        p, s = self.p, self.p.services[sid]
+        by_county: dict[str, list[str]] = {}
+        for station_id in p.stations_by_service.get(sid, []):
+            county = p.county_of(p.stations[station_id].region) or p.site.region
+            by_county.setdefault(county, []).append(station_id)
+        aliases = [a for g in s.groups for a in p.groups[g].aliases]
+        return ServiceView(
+            id=sid, title=s.name, summary=s.summary,
+            domain=Link(p.domains[s.domain].name, f"services/#{s.domain}"),
+            groups=[p.groups[g].name for g in s.groups], aliases=aliases,
+            access=[ACCESS_WORDS[a] for a in s.access], eligibility=s.eligibility, fee=s.fee,
+            basis=s.basis, description=render(s.description),
+            stations_by_county=[(self.region_link(c), self._ordered(ids))
+                                for c, ids in sorted(by_county.items())],
+            station_count=len(p.stations_by_service.get(sid, [])),
+            search_terms=index_terms([s.name, *aliases, *(p.groups[g].name for g in s.groups)]),
+        )
+
+    def region(self, code: str) -> RegionView:
+        p, r = self.p, self.p.regions[code]
+        return RegionView(
+            code=code, title=r.name, level_word={"province": "省", "city": "市", "county": "县(区)",
+                                                 "township": "乡镇(街道)", "village": "村(社区)"}[r.level],
+            breadcrumbs=self.breadcrumbs(code),
+            children=[self.region_link(c) for c in sorted(p.region_children.get(code, []))],
+            stations=self._ordered(self.subtree.get(code, [])),
+            county=self.county_name(code),
+        )
+
+    def agency(self, aid: str) -> AgencyView:
+        p, a = self.p, self.p.agencies[aid]
+        return AgencyView(
+            id=aid, title=a.name, uscc=a.uscc,
+            rating=f"{a.rating}({a.rating_year}年评定)" if a.rating else "未评估",
+            local="本地机构" if a.local else "外地机构", phone=a.phone,
+            party_org=PARTY_WORDS.get(a.party_org or "", "未填写"),
+            stations=self._ordered(p.stations_by_agency.get(aid, [])),
+            projects=[Link(p.projects[x].title, urls.project(x)) for x in p.projects_by_agency.get(aid, [])],
+        )
+
+    def project(self, pid: str) -> ProjectView:
+        p, pr = self.p, self.p.projects[pid]
+        period = f"{pr.start} 至 {pr.end}" if pr.start and pr.end else "未填写"
+        words = {"overview": "项目概述", "needs_analysis": "需求分析", "service_plan": "服务计划",
+                 "staffing": "人员配置"}
+        first = p.stations[pr.stations[0]]
+        return ProjectView(
+            project=pr, title=pr.title, status=STATUS_WORDS[pr.status],
+            supplier=Link(p.agencies[pr.supplier].name, urls.agency(pr.supplier)),
+            stations=[self.station_link(s) for s in pr.stations], period=period,
+            amount=money(pr.amount),
+            task_book=[(words[k], render(v)) for k, v in pr.task_book.items() if k in words],
+            reports=[(REPORT_WORDS[r.type], r.period or "", r.published.isoformat(), render(r.summary))
+                     for r in sorted(pr.reports, key=lambda r: (r.published, r.index))],
+            county=self.county_name(first.region),
+            search_terms=index_terms([pr.title, *(p.stations[s].name for s in pr.stations)]),
+            findings=self.findings.get(pid, []),
+        )
+
+    def directory(self) -> DirectoryView:
+        p = self.p
+        counties = sorted(c for c, r in p.regions.items() if r.level == "county")
+        rows = []
+        for county in counties:
+            tops = [s for s in self.subtree.get(county, []) if p.stations[s].level in ("county", "township")]
+            entries = [(self.station_link(s), self._ordered(p.station_children.get(s, [])))
+                       for s in sorted(tops, key=lambda s: (p.stations[s].level != "county", p.stations[s].region, s))
+                       if p.stations[s].level == "township" or True]
+            rows.append((self.region_link(county), entries))
+        top = [self.station_link(s.id) for s in p.stations.values() if s.level == "city"]
+        return DirectoryView(counties=rows, top=top, total=len(p.stations))
+
+    def catalogue(self) -> CatalogueView:
+        p = self.p
+        return CatalogueView(
+            domains=[(d.id, d.name, [Link(p.services[s].name, urls.service(s), p.services[s].summary)
+                                     for s in p.services_by_domain.get(d.id, [])])
+                     for d in p.domains.values() if p.services_by_domain.get(d.id)],
+            groups=[Link(g.name, f"search/?q={g.name}", "、".join(g.aliases)) for g in p.groups.values()],
+        )
+
+    def home(self, latest: int = 8) -> HomeView:
+        p = self.p
+        reports = sorted(((r.published, pr.id, r.index, r) for pr in p.projects.values() for r in pr.reports),
+                         key=lambda t: (t[0], t[1], t[2]), reverse=True)[:latest]
+        return HomeView(
+            counties=[self.region_link(c) for c, r in sorted(p.regions.items()) if r.level == "county"],
+            domains=[Link(d.name, f"services/#{d.id}") for d in p.domains.values()],
+            groups=[Link(g.name, f"search/?q={g.name}") for g in p.groups.values()],
+            latest_reports=[Link(f"{p.projects[pid].title} · {REPORT_WORDS[r.type]} {r.period or ''}".strip(),
+                                 urls.project(pid), d.isoformat()) for d, pid, _, r in reports],
+            counts=[(LEVEL_WORDS[lv], sum(1 for s in p.stations.values() if s.level == lv))
+                    for lv in ("county", "township", "village")],
+        )
+
+    def projects(self) -> ListView:
+        p = self.p
+        by_status: dict[str, list[Link]] = {}
+        for pr in p.projects.values():
+            note = f"{pr.start or ''} 至 {pr.end or ''} · {money(pr.amount)}"
+            by_status.setdefault(pr.status, []).append(Link(pr.title, urls.project(pr.id), note))
+        return ListView([(STATUS_WORDS[s], by_status[s]) for s in STATUS_WORDS if s in by_status])
+
+
+    def agencies(self) -> ListView:
+        p = self.p
+        links = [Link(a.name, urls.agency(a.id), f"{'本地' if a.local else '外地'} · {a.rating or '未评估'} · "
+                                                 f"运营 {len(p.stations_by_agency.get(a.id, []))} 个站点")
+                 for a in p.agencies.values()]
+        return ListView([("运营机构", links)])
+
+
+    def regions(self) -> ListView:
+        p = self.p
+        sections = []
+        for code in sorted(c for c, r in p.regions.items() if r.level == "county"):
+            towns = [Link(p.regions[t].name, urls.region(t), f"{len(self.subtree.get(t, []))} 个站点")
+                     for t in sorted(p.region_children.get(code, []))]
+            sections.append((p.regions[code].name, [self.region_link(code)] + towns))
+        return ListView(sections)
+
+
+    def view(self, kind: str, key: str = ""):
+        """The context for one generated page; computed when mkdocs renders it."""
+        return getattr(self, kind)(key) if key else getattr(self, kind)()
+
+
+def describe(text: str | None, limit: int = 110) -> str:
+    """A one-line page description for search engines and share cards."""
+    flat = plain(text)
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+__all__ = ["Views", "describe", "money", "day_ranges", "dt"]
