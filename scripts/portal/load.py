@@ -84,6 +84,7 @@ class RawData:
     stations: list[Document] = field(default_factory=list)
     projects: list[Document] = field(default_factory=list)
     rules: Document | None = None
+    unreadable: set[str] = field(default_factory=set)  # kinds with a file that failed to parse
 
 
 def _line_map(node: yaml.Node, path: Path_, out: dict[Path_, int]) -> None:
@@ -133,6 +134,9 @@ def load(data_dir: Path) -> tuple[RawData, list[Issue]]:
     def read(path: Path) -> Document | None:
         doc, found = read_document(path, path.relative_to(base).as_posix())
         problems.extend(found)
+        if doc is None:
+            kind = path.parent.name if path.parent != data_dir else path.stem
+            raw.unreadable.add(kind)
         return doc
 
     if not data_dir.is_dir():
@@ -154,6 +158,8 @@ def load(data_dir: Path) -> tuple[RawData, list[Issue]]:
     raw.projects = [d for d in map(read, project_files) if d is not None]
     if (data_dir / "rules.yaml").is_file():
         raw.rules = read(data_dir / "rules.yaml")
+    for stray in sorted([*data_dir.glob("*.yml"), *data_dir.glob("stations/*.yml"), *data_dir.glob("projects/*.yml")]):
+        problems.append(issue("wrong_extension", stray.relative_to(base).as_posix(), 1, ""))
     return raw, problems
 
 

@@ -12,7 +12,7 @@ from typing import Iterator
 
 from . import urls
 from .model import Portal
-from .views import day_ranges
+from .words import day_ranges
 
 
 def _json(data: object) -> str:

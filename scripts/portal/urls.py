@@ -5,6 +5,15 @@ any sub-folder: templates prefix them with mkdocs' relative `base_url`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str  # relative to the site root
+    note: str = ""
+
 PAGE_SOURCES = {
     "station": "stations/{}/index.md",
     "service": "services/{}/index.md",

@@ -115,9 +115,11 @@ class _Checker:
                 seen[value] = (doc, path, record)
         return seen
 
-    def ref(self, doc: Document, path: tuple, value: Any, known: dict, kind: str) -> bool:
+    def ref(self, doc: Document, path: tuple, value: Any, known: dict, kind: str, source: str) -> bool:
         if value in known:
             return True
+        if source in self.raw.unreadable:
+            return False  # that file could not be read; its parse error is already reported
         self.add("unknown_ref", doc, path, kind=kind, value=value, hint=suggest(value, known))
         return False
 
@@ -130,7 +132,7 @@ def _check_regions(c: _Checker) -> dict[str, Located]:
             if level in ("county", "township", "village"):
                 c.add("parent_required", doc, path + ("parent",))
             continue
-        if c.ref(doc, path + ("parent",), parent, regions, "上级区划"):
+        if c.ref(doc, path + ("parent",), parent, regions, "上级区划", "regions"):
             actual = regions[parent][2].get("level")
             if level in LEVELS and LEVELS.index(level) > 0 and actual != LEVELS[LEVELS.index(level) - 1]:
                 c.add("wrong_level", doc, path + ("parent",), kind="上级区划", value=parent,
@@ -145,9 +147,9 @@ def _check_services(c: _Checker) -> dict[str, Located]:
     groups = c.unique(items(doc, "groups"))
     services = c.unique(items(doc, "services"))
     for d, path, service in c.sound(services.values()):
-        c.ref(d, path + ("domain",), service.get("domain"), domains, "服务领域")
+        c.ref(d, path + ("domain",), service.get("domain"), domains, "服务领域", "services")
         for i, group in enumerate(service.get("groups", [])):
-            c.ref(d, path + ("groups", i), group, groups, "服务对象")
+            c.ref(d, path + ("groups", i), group, groups, "服务对象", "services")
     return services
 
 
@@ -170,23 +172,21 @@ def _check_stations(c: _Checker, regions: dict, services: dict, agencies: dict) 
         level = st.get("level")
         if level != "city" and "parent" not in st:
             c.add("parent_required", doc, path + ("parent",))
-        if "parent" in st and c.ref(doc, path + ("parent",), st["parent"], stations, "上级站点"):
+        if "parent" in st and c.ref(doc, path + ("parent",), st["parent"], stations, "上级站点", "stations"):
             actual = stations[st["parent"]][2].get("level")
             want = LEVELS[LEVELS.index(level) - 1]
             if actual != want:
                 c.add("wrong_level", doc, path + ("parent",), kind="上级站点", value=st["parent"],
                       actual=LEVEL_WORDS.get(actual, actual), expected=LEVEL_WORDS[want])
-        if c.ref(doc, path + ("region",), st.get("region"), regions, "区划"):
+        if c.ref(doc, path + ("region",), st.get("region"), regions, "区划", "regions"):
             actual = regions[st["region"]][2].get("level")
             if actual != level:
                 c.add("wrong_level", doc, path + ("region",), kind="区划", value=st["region"],
                       actual=LEVEL_WORDS.get(actual, actual), expected=LEVEL_WORDS[level])
-        if "operator" in st:
-            c.ref(doc, path + ("operator",), st["operator"], agencies, "运营机构")
-        elif level != "city":
-            c.add("operator_required", doc, path + ("operator",))
+        if "operator" in st:  # required below city level by the schema
+            c.ref(doc, path + ("operator",), st["operator"], agencies, "运营机构", "agencies")
         for i, service in enumerate(st.get("services", [])):
-            c.ref(doc, path + ("services", i), service, services, "服务项目")
+            c.ref(doc, path + ("services", i), service, services, "服务项目", "services")
         for i, slot in enumerate(st.get("hours", [])):
             if slot.get("close", "") <= slot.get("open", ""):
                 c.add("hours_order", doc, path + ("hours", i, "close"), **slot)
@@ -201,8 +201,8 @@ def _check_projects(c: _Checker, stations: dict, agencies: dict) -> None:
     projects = c.unique(project_records(c.raw))
     for doc, path, project in c.sound(projects.values()):
         for i, station in enumerate(project.get("stations", [])):
-            c.ref(doc, ("stations", i), station, stations, "站点")
-        c.ref(doc, ("supplier",), project.get("supplier"), agencies, "承接机构")
+            c.ref(doc, ("stations", i), station, stations, "站点", "stations")
+        c.ref(doc, ("supplier",), project.get("supplier"), agencies, "承接机构", "agencies")
         agreement = project.get("agreement", {})
         start, end = parse_date(agreement.get("start")), parse_date(agreement.get("end"))
         if start and end and end < start:
@@ -238,6 +238,8 @@ def validate(raw: RawData) -> list[Issue]:
     site = raw.site.data if raw.site and isinstance(raw.site.data, dict) else {}
     if raw.site and "region" in site and site["region"] not in regions and (raw.site.file, ()) not in c.broken:
         c.add("site_region", raw.site, ("region",), value=site["region"])
+    if raw.site and "logo" in site:
+        c.attachment(raw.site, ("logo",), site["logo"])
     services = _check_services(c)
     agencies = _check_agencies(c)
     stations = _check_stations(c, regions, services, agencies)

@@ -13,28 +13,14 @@ from typing import Iterable
 from markupsafe import Markup
 
 from . import urls
+from .urls import Link
 from .geo import map_links
 from .issues import Issue
 from .markup import plain, render
-from .model import ACCESS_WORDS, DAY_WORDS, DAYS, Portal, Project, Station
+from .model import ACCESS_WORDS, Portal, Station
 from .searchterms import index_terms
-
-LEVEL_WORDS = {"city": "市级指导中心", "county": "县(区)服务总站", "township": "乡镇(街道)服务站",
-               "village": "村(社区)服务室"}
-DEMO_WORDS = {"provincial": "省级示范点", "city": "市级示范点", "county": "县级示范点"}
-REPORT_WORDS = {"monthly": "月简报", "self_assessment": "自评报告", "midterm": "中期评估",
-                "final": "结项评估"}
-STATUS_WORDS = {"planned": "筹备中", "active": "实施中", "completed": "已结项", "terminated": "已终止"}
-PARTY_WORDS = {"own": "单独建立党组织", "joint": "联合建立党组织", "instructor": "选派党建指导员",
-               "none": "暂未建立党组织"}
-
-
-@dataclass(frozen=True)
-class Link:
-    title: str
-    url: str  # relative to the site root
-    note: str = ""
-
+from .words import (DEMO_WORDS, LEVEL_WORDS, PARTY_WORDS, REPORT_WORDS, STATUS_WORDS, day_ranges,
+                    money)
 
 @dataclass(frozen=True)
 class HoursRow:
@@ -120,24 +106,6 @@ class AgencyView:
 
 
 @dataclass
-class ProjectView:
-    """Context `view` of project.html (projects/<id>/)."""
-
-    project: Project
-    title: str
-    status: str
-    supplier: Link
-    stations: list[Link]
-    period: str
-    amount: str
-    task_book: list[tuple[str, Markup]]
-    reports: list[tuple[str, str, str, Markup]]
-    county: str
-    search_terms: str
-    findings: list[Issue] = field(default_factory=list)
-
-
-@dataclass
 class DirectoryView:
     """Context `view` of directory.html (stations/): counties, each with its stations by level."""
 
@@ -163,27 +131,6 @@ class HomeView:
     groups: list[Link]
     latest_reports: list[Link]
     counts: list[tuple[str, int]]
-
-
-def money(amount: float | None) -> str:
-    if amount is None:
-        return "未填写"
-    return f"{amount:,.0f} 元" if float(amount).is_integer() else f"{amount:,.2f} 元"
-
-
-def day_ranges(days: Iterable[str]) -> str:
-    """('mon','tue','wed','sat') -> '周一至周三、周六'."""
-    idx = sorted(DAYS.index(d) for d in days)
-    runs: list[list[int]] = []
-    for i in idx:
-        if runs and i == runs[-1][-1] + 1:
-            runs[-1].append(i)
-        else:
-            runs.append([i])
-    words = [DAY_WORDS[DAYS[r[0]]] + (f"至{DAY_WORDS[DAYS[r[-1]]]}" if len(r) > 2 else
-                                      (f"、{DAY_WORDS[DAYS[r[-1]]]}" if len(r) == 2 else ""))
-             for r in runs]
-    return "、".join(words)
 
 
 @dataclass
@@ -315,24 +262,26 @@ class Views:
             projects=[Link(p.projects[x].title, urls.project(x)) for x in p.projects_by_agency.get(aid, [])],
         )
 
-    def project(self, pid: str) -> ProjectView:
-        p, pr = self.p, self.p.projects[pid]
-        period = f"{pr.start} 至 {pr.end}" if pr.start and pr.end else "未填写"
-        words = {"overview": "项目概述", "needs_analysis": "需求分析", "service_plan": "服务计划",
-                 "staffing": "人员配置"}
-        first = p.stations[pr.stations[0]]
-        return ProjectView(
-            project=pr, title=pr.title, status=STATUS_WORDS[pr.status],
-            supplier=Link(p.agencies[pr.supplier].name, urls.agency(pr.supplier)),
-            stations=[self.station_link(s) for s in pr.stations], period=period,
-            amount=money(pr.amount),
-            task_book=[(words[k], render(v)) for k, v in pr.task_book.items() if k in words],
-            reports=[(REPORT_WORDS[r.type], r.period or "", r.published.isoformat(), render(r.summary))
-                     for r in sorted(pr.reports, key=lambda r: (r.published, r.index))],
-            county=self.county_name(first.region),
-            search_terms=index_terms([pr.title, *(p.stations[s].name for s in pr.stations)]),
-            findings=self.findings.get(pid, []),
-        )
+    def project(self, pid: str):
+        """Project page context: see projectpage.py."""
+        from . import projectpage
+        return projectpage.view(self, pid)
+
+    def disclosure(self):
+        from . import disclosure
+        return disclosure.portal_view(self)
+
+    def late_reports(self):
+        from . import disclosure
+        return disclosure.late_view(self)
+
+    def statistics(self):
+        from . import statistics
+        return statistics.view(self)
+
+    def opendata(self):
+        from . import opendata
+        return opendata.page_view(self)
 
     def directory(self) -> DirectoryView:
         p = self.p

@@ -1,0 +1,491 @@
+"""Stage 4: judge the model against the eleven disclosure rules at the as-of date.
+
+The rules are those of DATA-CONTRACT.md ("Rules the data is judged by"), taken
+from the Sichuan station-building guideline, the Luzhou pilot plan and the
+disclosure duties of 《政府信息公开条例》. Every finding is an `Issue` pointing
+at the data it is about (file, line, key path) with the station or project id
+as `subject`, so pages can show each gap next to the record.
+
+Time is never read from the clock here: every date rule is judged at
+`portal.site.as_of`. Deadlines are inclusive: something published on its due
+day is on time, and nothing is missing until its due day has passed.
+
+Thresholds and severities come from `data/rules.yaml` (`portal.rules`), falling
+back to RULES below, the one table of defaults. Rule 11 (personal information)
+is always an error, whatever `rules.yaml` says.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Callable, Iterable, Iterator, Mapping
+
+from .issues import ERROR, WARNING, Issue, issue
+from .load import Document, RawData
+from .model import Portal, Project, Report, Source, Station
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One disclosure rule: what the docs and the disclosure pages say about it."""
+
+    id: str  # key in data/rules.yaml
+    number: int  # 1..11, as numbered in the data contract
+    title: str  # Chinese, short
+    text: str  # Chinese, one sentence; `{param}` placeholders are filled by describe()
+    severity: str  # default severity
+    params: Mapping[str, Any]  # default thresholds
+    codes: tuple[str, ...]  # Issue codes this rule can produce
+    fixed: bool = False  # severity cannot be changed by rules.yaml
+
+    def describe(self, values: Mapping[str, Any] | None = None) -> str:
+        """The rule's sentence with the thresholds in force (defaults if `values` is None)."""
+        return self.text.format(**{**self.params, **(values or {})})
+
+
+def _rule(id_: str, number: int, title: str, text: str, codes: Iterable[str],
+          severity: str = WARNING, fixed: bool = False, **params: Any) -> Rule:
+    return Rule(id_, number, title, text, severity, MappingProxyType(params), tuple(codes), fixed)
+
+
+# The one table of rules and their defaults.
+RULES: tuple[Rule, ...] = (
+    _rule("name_branding", 1, "站点名称规范",
+          "县级总站名称以“社会工作服务总站”结尾,乡镇(街道)站以“社会工作服务站”结尾,"
+          "村(社区)室以“社会工作服务室”结尾。", ["R01_name_branding"]),
+    _rule("township_staffing", 2, "乡镇站人员配备",
+          "乡镇(街道)站至少有 {min_certified} 名持证专职社工,或配备兼职人员。",
+          ["R02_township_staffing"], min_certified=2),
+    _rule("station_contacts", 3, "站点联系信息",
+          "站点公开投诉电话、联系电话、地址和开放时间。", ["R03_station_contacts"]),
+    _rule("outside_operator_rating", 4, "外地机构评估等级",
+          "外地运营机构的社会组织评估等级为 {min_rating} 及以上。",
+          ["R04_outside_operator_rating"], min_rating="3A"),
+    _rule("project_agreement", 5, "项目协议和任务书",
+          "实施中和已结项的项目有写明服务期和金额的三方协议,以及含至少一项绩效指标的任务书。",
+          ["R05_project_agreement"]),
+    _rule("monthly_briefs", 6, "月简报",
+          "服务期内每个已结束的月份,在月末后 {due_days} 天内发布月简报。",
+          ["R06_monthly_brief_missing", "R06_monthly_brief_late"], due_days=15),
+    _rule("self_assessments", 7, "自评报告",
+          "每年上、下半年各发布一份自评报告,在半年结束后 {due_days} 天内发布。",
+          ["R07_self_assessment_missing", "R07_self_assessment_late"], due_days=30),
+    _rule("evaluations", 8, "中期和结项评估",
+          "服务期过半后 {midterm_grace_days} 天内发布中期评估,服务期结束后 {final_due_days} 天内发布结项评估。",
+          ["R08_midterm_missing", "R08_midterm_late", "R08_final_missing", "R08_final_late"],
+          midterm_grace_days=30, final_due_days=60),
+    _rule("expenditures", 9, "资金使用",
+          "项目资金只用于食宿、交通、劳务(含保险)、印刷、宣传和办公,支出合计不超过合同金额。",
+          ["R09_barred_category", "R09_over_amount"]),
+    _rule("verification", 10, "信息核实",
+          "站点信息至少每 {max_age_days} 天核实一次。", ["R10_verification"], max_age_days=180),
+    _rule("personal_info", 11, "个人信息保护",
+          "公开文字中不得出现身份证号、手机号(电话栏目除外)和银行卡号;发现即为错误,不予发布。",
+          ["R11_personal_info"], severity=ERROR, fixed=True),
+)
+RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
+_RULE_OF_CODE: dict[str, Rule] = {code: r for r in RULES for code in r.codes}
+
+JUDGED_STATUSES = ("active", "completed")
+BRANDING = {"county": "社会工作服务总站", "township": "社会工作服务站", "village": "社会工作服务室"}
+BARRED = {"utilities": "水电费", "property": "物业费", "renovation": "装修改造费", "fixed_assets": "固定资产"}
+
+
+# -- settings and small helpers ------------------------------------------------------
+
+def settings(portal: Portal) -> dict[str, dict[str, Any]]:
+    """Rule id -> thresholds and severity in force: defaults overlaid with data/rules.yaml."""
+    out: dict[str, dict[str, Any]] = {}
+    for rule in RULES:
+        given = portal.rules.get(rule.id) or {}
+        merged = {"severity": rule.severity, **rule.params, **given}
+        if rule.fixed:
+            merged["severity"] = rule.severity
+        out[rule.id] = merged
+    return out
+
+
+def rule_of(code: str) -> Rule | None:
+    """The rule an Issue code belongs to, or None for data errors."""
+    return _RULE_OF_CODE.get(code)
+
+
+def findings_by_subject(issues: Iterable[Issue]) -> dict[str, list[Issue]]:
+    """Station or project id -> its findings, sorted; issues without a subject are left out."""
+    out: dict[str, list[Issue]] = {}
+    for found in sorted(set(issues)):
+        if found.subject:
+            out.setdefault(found.subject, []).append(found)
+    return dict(sorted(out.items()))
+
+
+def _at(src: Source, sub: tuple, code: str, conf: Mapping[str, Any], subject: str,
+        **values: Any) -> Issue:
+    """A finding at `sub` inside the record `src` describes."""
+    return issue(code, src.file, src.line(*sub), src.path + sub, severity=conf["severity"],
+                 subject=subject, **values)
+
+
+def _yuan(amount: float) -> str:
+    return str(int(amount)) if float(amount).is_integer() else f"{amount:.2f}"
+
+
+def _judged(portal: Portal) -> list[Project]:
+    return [p for p in portal.projects.values() if p.status in JUDGED_STATUSES]
+
+
+def _stations(portal: Portal) -> list[Station]:
+    return sorted(portal.stations.values(), key=lambda s: s.id)
+
+
+# -- rules 1-4 and 10: stations -------------------------------------------------------
+
+def check_name_branding(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Issue]:
+    """Rule 1. Sichuan guideline §4: the sign shows the full standard name of the level
+    (××社会工作服务总站 / ××社会工作服务站 / ××社会工作服务室); the city centre is free."""
+    for st in _stations(portal):
+        suffix = BRANDING.get(st.level)
+        if suffix and not st.name.strip().endswith(suffix):
+            yield _at(st.source, ("name",), "R01_name_branding", conf, st.id, suffix=suffix)
+
+
+def check_township_staffing(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Issue]:
+    """Rule 2. Sichuan guideline §12-15: a township station has at least 2 full-time social
+    workers with an assistant certificate or better, or else part-time staff."""
+    minimum = conf["min_certified"]
+    for st in _stations(portal):
+        if st.level == "township" and st.staff.certified < minimum and not st.staff.part_time:
+            yield _at(st.source, ("staff",), "R02_township_staffing", conf, st.id,
+                      count=st.staff.certified, minimum=minimum)
+
+
+def check_station_contacts(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Issue]:
+    """Rule 3. 《政府信息公开条例》Art. 20 and guideline §17: a station publishes its complaint
+    phone, a phone, its address and opening hours. One finding lists everything missing."""
+    for st in _stations(portal):
+        missing = [word for word, ok in (
+            ("投诉电话", (st.complaint_phone or "").strip()),
+            ("联系电话", any(p.strip() for p in st.phones)),
+            ("地址", (st.address or "").strip()),
+            ("开放时间", st.hours),
+        ) if not ok]
+        if missing:
+            yield _at(st.source, (), "R03_station_contacts", conf, st.id, missing="、".join(missing))
+
+
+def _rank(rating: str | None) -> int:
+    return int(rating[0]) if rating and rating[0].isdigit() else 0
+
+
+def check_outside_operator_rating(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Issue]:
+    """Rule 4. Sichuan guideline §8: operators are local first; an agency from outside the
+    region (`local: false`) must be rated 3A or better. Reported on each station it runs."""
+    minimum = conf["min_rating"]
+    for st in _stations(portal):
+        agency = portal.agencies.get(st.operator or "")
+        if agency and not agency.local and _rank(agency.rating) < _rank(minimum):
+            yield _at(st.source, ("operator",), "R04_outside_operator_rating", conf, st.id,
+                      agency=agency.name, rating=agency.rating or "未评级", minimum=minimum)
+
+
+def check_verification(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Issue]:
+    """Rule 10. 《政府信息公开条例》Art. 26 (update within 20 working days of a change): a
+    station entry is checked true at least every 180 days; older than that is a finding."""
+    maximum = conf["max_age_days"]
+    for st in _stations(portal):
+        days = (portal.site.as_of - st.verified).days
+        if days > maximum:
+            yield _at(st.source, ("verified",), "R10_verification", conf, st.id, days=days,
+                      verified=st.verified.isoformat(), maximum=maximum)
+
+
+# -- rules 5-9: projects --------------------------------------------------------------
+
+def check_project_agreement(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Issue]:
+    """Rule 5. Guideline §11: an active or completed project rests on a three-party agreement
+    with period and amount, and a task book with an overview and at least one indicator."""
+    for pr in _judged(portal):
+        missing = [(word, sub) for word, sub, ok in (
+            ("协议签订日期", ("agreement", "signed"), pr.signed),
+            ("服务期开始日期", ("agreement", "start"), pr.start),
+            ("服务期结束日期", ("agreement", "end"), pr.end),
+            ("合同金额", ("agreement", "amount"), pr.amount is not None),
+            ("任务书项目概述", ("task_book", "overview"), pr.task_book.get("overview")),
+            ("绩效指标", ("indicators",), pr.indicators),
+        ) if not ok]
+        if missing:
+            yield _at(pr.source, missing[0][1], "R05_project_agreement", conf, pr.id,
+                      missing="、".join(word for word, _ in missing))
+
+
+def _first_reports(pr: Project, kind: str) -> dict[str | None, Report]:
+    """Period -> the earliest published report of `kind` (a resubmission does not cure lateness)."""
+    out: dict[str | None, Report] = {}
+    for rep in sorted(pr.reports, key=lambda r: (r.published, r.index)):
+        if rep.type == kind:
+            out.setdefault(rep.period, rep)
+    return out
+
+
+def _deadline(pr: Project, conf: Mapping[str, Any], prefix: str, due: dt.date,
+              rep: Report | None, as_of: dt.date, period: str = "", due_now: bool = False
+              ) -> Issue | None:
+    """Missing once `due` has passed (or `due_now`), late if published after `due`."""
+    if rep is None:
+        if as_of > due or due_now:
+            return _at(pr.source, ("reports",), f"{prefix}_missing", conf, pr.id,
+                       period=period, due=due.isoformat())
+        return None
+    if rep.published > due:
+        return _at(pr.source, ("reports", rep.index, "published"), f"{prefix}_late", conf, pr.id,
+                   period=period, due=due.isoformat(), published=rep.published.isoformat())
+    return None
+
+
+def _months(start: dt.date, end: dt.date) -> Iterator[tuple[str, dt.date]]:
+    """('2024-03', 2024-03-31) for every calendar month the period touches."""
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        yield f"{year:04d}-{month:02d}", dt.date(year, month, calendar.monthrange(year, month)[1])
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def check_monthly_briefs(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Issue]:
+    """Rule 6. Luzhou pilot plan: a 项目推进月简报 every month. Each calendar month the
+    agreement period touches (a period starting mid-month counts its first month) is due
+    `due_days` after the month's end; published on the due day is on time."""
+    as_of, days = portal.site.as_of, dt.timedelta(days=conf["due_days"])
+    for pr in _judged(portal):
+        if not (pr.start and pr.end):
+            continue
+        briefs = _first_reports(pr, "monthly")
+        for period, month_end in _months(pr.start, pr.end):
+            found = _deadline(pr, conf, "R06_monthly_brief", month_end + days, briefs.get(period),
+                              as_of, period)
+            if found:
+                yield found
+
+
+def _halves(start: dt.date, end: dt.date) -> Iterator[tuple[str, dt.date]]:
+    """('2024-H1', 2024-06-30) for every half-year the period touches."""
+    for year in range(start.year, end.year + 1):
+        for half, half_start, half_end in (("H1", (1, 1), (6, 30)), ("H2", (7, 1), (12, 31))):
+            if dt.date(year, *half_start) <= end and dt.date(year, *half_end) >= start:
+                yield f"{year}-{half}", dt.date(year, *half_end)
+
+
+def check_self_assessments(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Issue]:
+    """Rule 7. Luzhou pilot plan: a 自评报告 to the county bureau twice a year. Every half-year
+    (H1 ends 06-30, H2 ends 12-31) that the agreement period touches is due `due_days` after
+    the half's end."""
+    as_of, days = portal.site.as_of, dt.timedelta(days=conf["due_days"])
+    for pr in _judged(portal):
+        if not (pr.start and pr.end):
+            continue
+        reports = _first_reports(pr, "self_assessment")
+        for period, half_end in _halves(pr.start, pr.end):
+            found = _deadline(pr, conf, "R07_self_assessment", half_end + days, reports.get(period),
+                              as_of, period)
+            if found:
+                yield found
+
+
+def check_evaluations(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Issue]:
+    """Rule 8. Guideline §11 (monitoring, evaluation): a midterm evaluation once the period is
+    half over plus `midterm_grace_days`, a final evaluation within `final_due_days` after the
+    end. A completed project needs its midterm even if it ended early."""
+    as_of = portal.site.as_of
+    grace, final = conf["midterm_grace_days"], conf["final_due_days"]
+    for pr in _judged(portal):
+        if not (pr.start and pr.end):
+            continue
+        half = (pr.end - pr.start).days // 2
+        mid_due = pr.start + dt.timedelta(days=half + grace)
+        checks = (
+            ("R08_midterm", mid_due, "midterm", pr.status == "completed"),
+            ("R08_final", pr.end + dt.timedelta(days=final), "final", False),
+        )
+        for prefix, due, kind, due_now in checks:
+            rep = min((r for r in pr.reports if r.type == kind),
+                      key=lambda r: (r.published, r.index), default=None)
+            found = _deadline(pr, conf, prefix, due, rep, as_of, due_now=due_now)
+            if found:
+                yield found
+
+
+def check_expenditures(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Issue]:
+    """Rule 9. Guideline §17: money may pay board, travel, labour, printing, publicity and
+    office costs, never utilities, property fees, renovation or fixed assets; the total may
+    not exceed the agreement amount. Judged for every status: money spent is money spent."""
+    for pr in sorted(portal.projects.values(), key=lambda p: p.id):
+        for i, exp in enumerate(pr.expenditures):
+            if exp.category in BARRED:
+                yield _at(pr.source, ("expenditures", i, "category"), "R09_barred_category", conf,
+                          pr.id, category=BARRED[exp.category], amount=_yuan(exp.amount))
+        total = sum(e.amount for e in pr.expenditures)
+        if pr.amount is not None and total > pr.amount + 1e-6:
+            yield _at(pr.source, ("expenditures",), "R09_over_amount", conf, pr.id,
+                      total=_yuan(total), amount=_yuan(pr.amount))
+
+
+# -- rule 11: personal information --------------------------------------------------------
+
+# Keys whose string values are not free text: phone fields (a mobile is allowed there),
+# ids and references to ids, codes, attachment paths and the portal's own URLs.
+NOT_FREE_TEXT = frozenset({
+    "phone", "complaint_phone", "id", "code", "uscc", "region", "parent", "operator", "supplier",
+    "stations", "services", "groups", "domain", "document", "photo", "photos", "logo",
+    "feedback_url", "base_url",
+})
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+PROVINCES = frozenset("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 "
+                      "54 61 62 63 64 65 71 81 82".split())
+_ID = re.compile(r"(?<!\d)\d{17}[\dXx](?![\dXx])")
+_CARD = re.compile(r"(?<!\d)\d{16,19}(?!\d)"
+                   r"|(?<!\d)(?<!\d[ -])\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?(?!\d)(?!\1\d)")
+_MOBILE = re.compile(r"(?:(?<=\+86)|(?<!\d))1[3-9]\d([ -]?)\d{4}\1\d{4}(?!\d)")
+CARD_FIRST_DIGITS = "345689"  # major industry identifiers of bank cards used in China
+
+
+def _birth_date(digits: str, as_of: dt.date) -> bool:
+    try:
+        born = dt.date(int(digits[6:10]), int(digits[10:12]), int(digits[12:14]))
+    except ValueError:
+        return False
+    return dt.date(1900, 1, 1) <= born <= as_of
+
+
+def id_shaped(digits: str, as_of: dt.date) -> bool:
+    """18 characters with a province code and a plausible birth date (check char not judged)."""
+    return len(digits) == 18 and digits[:2] in PROVINCES and _birth_date(digits, as_of)
+
+
+def id_valid(number: str, as_of: dt.date) -> bool:
+    """A resident ID number (GB 11643): shape plus the ISO 7064 MOD 11-2 check character."""
+    total = sum(int(c) * w for c, w in zip(number[:17], ID_WEIGHTS))
+    return id_shaped(number, as_of) and ID_CHECK[total % 11] == number[17].upper()
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def find_personal_info(text: str, as_of: dt.date) -> list[tuple[int, str, str, str]]:
+    """(offset, kind, masked, matched text) for every ID, bank card and mobile number in `text`.
+    Checked in that order; a span taken by one kind is not looked at again."""
+    found: list[tuple[int, str, str, str]] = []
+    taken: list[range] = []
+
+    def add(m: re.Match, kind: str, masked: str) -> None:
+        found.append((m.start(), kind, masked, m.group(0)))
+        taken.append(range(m.start(), m.end()))
+
+    def free(m: re.Match) -> bool:
+        return not any(m.start() < r.stop and r.start < m.end() for r in taken)
+
+    for m in _ID.finditer(text):
+        if id_valid(m.group(0), as_of):
+            add(m, "身份证号", m.group(0)[:6] + "*" * 8 + m.group(0)[-4:])
+    for m in filter(free, _CARD.finditer(text)):
+        digits = re.sub(r"\D", "", m.group(0))
+        if digits[0] in CARD_FIRST_DIGITS and luhn_valid(digits) and not id_shaped(digits, as_of):
+            add(m, "银行卡号", digits[:4] + "*" * (len(digits) - 8) + digits[-4:])
+    for m in filter(free, _MOBILE.finditer(text)):
+        digits = re.sub(r"\D", "", m.group(0))
+        add(m, "手机号", digits[:3] + "****" + digits[-4:])
+    return sorted(found)
+
+
+def _free_text(node: Any, path: tuple = (), key: Any = None) -> Iterator[tuple[tuple, str]]:
+    """(path, string) for every published free-text value under `node`."""
+    if isinstance(node, dict):
+        for k, value in node.items():
+            yield from _free_text(value, path + (k,), k)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _free_text(value, path + (i,), key)
+    elif isinstance(node, str) and key not in NOT_FREE_TEXT:
+        yield path, node
+
+
+def _subject(doc: Document, path: tuple, kind: str) -> str:
+    """The station or project id a value belongs to."""
+    record: Any = doc.data
+    if kind == "stations" and len(path) > 1 and path[0] == "stations" and isinstance(record, dict):
+        items = record.get("stations")
+        record = items[path[1]] if isinstance(items, list) and isinstance(path[1], int) else None
+    if kind in ("stations", "projects") and isinstance(record, dict):
+        return str(record.get("id", ""))
+    return ""
+
+
+class _Lines:
+    """Source lines of the data files, read once, to find the exact line of a match."""
+
+    def __init__(self, raw: RawData) -> None:
+        self.base, self.cache = Path(raw.root).parent, {}
+
+    def find(self, doc: Document, path: tuple, value: str, offset: int, text: str) -> int:
+        """The line of `text` in `value` (a multi-line Markdown block too), else the key's line."""
+        line = doc.line(path)
+        if doc.file not in self.cache:
+            try:
+                self.cache[doc.file] = (self.base / doc.file).read_text(encoding="utf-8").splitlines()
+            except OSError:
+                self.cache[doc.file] = []
+        lines = self.cache[doc.file]
+        for n in range(line + value.count("\n", 0, offset), len(lines) + 1):
+            if text in lines[n - 1]:
+                return n
+        return line
+
+
+def check_personal_info(portal: Portal, raw: RawData, conf: Mapping[str, Any]) -> Iterator[Issue]:
+    """Rule 11. Personal Information Protection Law and the social work confidentiality codes:
+    published text never carries a resident ID number, a mobile number (outside the phone
+    fields) or a bank card number. Always an error: the build refuses to publish."""
+    docs = [(d, "") for d in (raw.site, raw.regions, raw.services, raw.agencies) if d is not None]
+    docs += [(d, "stations") for d in raw.stations] + [(d, "projects") for d in raw.projects]
+    lines = _Lines(raw)
+    for doc, kind in docs:
+        for path, value in _free_text(doc.data):
+            for offset, what, masked, text in find_personal_info(value, portal.site.as_of):
+                yield issue("R11_personal_info", doc.file, lines.find(doc, path, value, offset, text),
+                            path, severity=ERROR, subject=_subject(doc, path, kind),
+                            kind=what, masked=masked)
+
+
+# -- the judge ------------------------------------------------------------------------------
+
+Check = Callable[[Portal, Mapping[str, Any]], Iterable[Issue]]
+CHECKS: dict[str, Check] = {
+    "name_branding": check_name_branding,
+    "township_staffing": check_township_staffing,
+    "station_contacts": check_station_contacts,
+    "outside_operator_rating": check_outside_operator_rating,
+    "project_agreement": check_project_agreement,
+    "monthly_briefs": check_monthly_briefs,
+    "self_assessments": check_self_assessments,
+    "evaluations": check_evaluations,
+    "expenditures": check_expenditures,
+    "verification": check_verification,
+}
+
+
+def judge(portal: Portal, raw: RawData) -> list[Issue]:
+    """Every finding of the eleven rules at `portal.site.as_of`, sorted and without repeats."""
+    conf = settings(portal)
+    found: list[Issue] = []
+    for rule_id, check in CHECKS.items():
+        found.extend(check(portal, conf[rule_id]))
+    found.extend(check_personal_info(portal, raw, conf["personal_info"]))
+    return sorted(set(found))
