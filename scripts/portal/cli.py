@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import publish, search
 from .issues import ERROR, Issue, errors, report
-from .pipeline import Prepared, prepare_cached
+from .pipeline import Prepared, hand_off, prepare
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,7 +42,7 @@ def _names(prepared: Prepared) -> dict[str, str]:
 
 
 def check(data_dir: Path) -> int:
-    prepared = prepare_cached(data_dir)
+    prepared = prepare(data_dir)
     if prepared.portal is not None:
         print(f"判定日期:{prepared.portal.site.as_of}")
     print(_grouped(prepared))
@@ -51,7 +51,7 @@ def check(data_dir: Path) -> int:
 
 def build(data_dir: Path, site_dir: Path, config_file: Path) -> int:
     """Validate, render with mkdocs into a staging folder, index, then swap in."""
-    prepared = prepare_cached(data_dir)
+    prepared = prepare(data_dir)
     if not prepared.ok:
         print("数据有错误,未生成网站,原有的 site/ 保持不变:", file=sys.stderr)
         print(report(errors(prepared.issues)), file=sys.stderr)
@@ -70,6 +70,7 @@ def build(data_dir: Path, site_dir: Path, config_file: Path) -> int:
         with publish.staging(site_dir) as tmp:
             config = load_config(str(config_file), site_dir=str(tmp))
             config.plugins.on_startup(command="build", dirty=False)
+            hand_off(data_dir, prepared)
             mkdocs_build(config)
             search.index(tmp)
     except (MkDocsException, TemplateError, search.SearchIndexError) as err:

@@ -26,7 +26,7 @@ def data_dir(config) -> Path:
 
 
 def on_config(config):
-    prepared = pipeline.prepare_cached(data_dir(config))
+    prepared = pipeline.take_or_prepare(data_dir(config))
     if not prepared.ok:
         raise PluginError("数据有错误,未生成网站:\n" + report(errors(prepared.issues)))
     portal = prepared.portal

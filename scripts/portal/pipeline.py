@@ -49,12 +49,14 @@ def prepare(data_dir: Path, as_of: dt.date | None = None) -> Prepared:
     return Prepared(portal, sorted(set(found)))
 
 
-_cache: dict[tuple, Prepared] = {}
+_handoff: dict[str, Prepared] = {}
 
 
-def prepare_cached(data_dir: Path, as_of: dt.date | None = None) -> Prepared:
-    """`prepare` once per process for the same inputs (the CLI and the mkdocs hooks share it)."""
-    key = (str(Path(data_dir).resolve()), as_of, os.environ.get("PORTAL_AS_OF", ""))
-    if key not in _cache:
-        _cache[key] = prepare(data_dir, as_of)
-    return _cache[key]
+def hand_off(data_dir: Path, prepared: Prepared) -> None:
+    """Let the mkdocs hooks reuse what the CLI just prepared, once (no second load)."""
+    _handoff[str(Path(data_dir).resolve())] = prepared
+
+
+def take_or_prepare(data_dir: Path) -> Prepared:
+    """What the CLI handed off for `data_dir`, or a fresh `prepare` (plain `mkdocs build`)."""
+    return _handoff.pop(str(Path(data_dir).resolve()), None) or prepare(data_dir)

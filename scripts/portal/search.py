@@ -1,9 +1,22 @@
-"""Stage 6: index the rendered site with pagefind's extended binary (Chinese segmentation)."""
+"""Stage 6: index the rendered site with pagefind's extended binary (Chinese segmentation).
+
+Pagefind 1.5 writes its filter files from a hash map, so their order and
+names change from run to run (upstream: Pagefind/pagefind#638; fragments
+were made stable in 1.3, filters were not). `canonicalize` re-sorts them, so
+the same data still gives the same site byte for byte.
+"""
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import subprocess
 import sys
 from pathlib import Path
+
+from . import cbor
+
+SIGNATURE = b"pagefind_dcd"
 
 
 class SearchIndexError(RuntimeError):
@@ -16,3 +29,40 @@ def index(site_dir: Path) -> None:
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SearchIndexError(f"建立搜索索引失败:{done.stderr.strip() or done.stdout.strip()}")
+    canonicalize(site_dir / "pagefind")
+
+
+def _read(path: Path):
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise SearchIndexError(f"无法识别的搜索索引文件:{path.name}")
+    return cbor.decode(data[len(SIGNATURE):])
+
+
+def _write(folder: Path, prefix: str, suffix: str, value, digits: int) -> str:
+    """Write value under a name made from its content; return the name without suffix."""
+    data = SIGNATURE + cbor.encode(value)
+    name = f"{prefix}_{hashlib.sha256(data).hexdigest()[:digits]}"
+    (folder / f"{name}{suffix}").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    return name
+
+
+def canonicalize(bundle: Path) -> None:
+    """Sort every filter file and the meta file's filter list; rename by content."""
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language in entry["languages"].values():
+        old_meta = bundle / f"pagefind.{language['hash']}.pf_meta"
+        meta = _read(old_meta)
+        lang = language["hash"].split("_")[0]
+        filters = []
+        for name, file_hash in meta[3]:
+            path = bundle / "filter" / f"{file_hash}.pf_filter"
+            key, values = _read(path)
+            path.unlink()
+            values = sorted(values, key=lambda v: v[0])
+            filters.append([name, _write(bundle / "filter", lang, ".pf_filter", [key, values], 7)])
+        meta[3] = sorted(filters)
+        old_meta.unlink()
+        language["hash"] = _write(bundle, f"pagefind.{lang}", ".pf_meta", meta, 10).split(".", 1)[1]
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
