@@ -18,7 +18,7 @@ from . import urls
 from .issues import ERROR
 from .model import Portal, Project, Report, Station
 from .urls import Link
-from .words import REPORT_WORDS
+from .words import REPORT_WORDS, day_ranges
 
 if TYPE_CHECKING:
     from .views import Views
@@ -180,7 +180,8 @@ def _basic_items(p: Portal, st: Station) -> list[ChecklistItem]:
     staff = st.staff
     items = [
         _item("contact", "联系方式", not gaps, "电话、投诉电话和地址均已公开", "缺少" + "、".join(gaps)),
-        _item("hours", "开放时间", bool(st.hours), f"公开了 {len(st.hours)} 段开放时间", "未公开开放时间"),
+        _item("hours", "开放时间", bool(st.hours), "、".join(day_ranges(h.days) for h in st.hours),
+              "未公开开放时间"),
         _item("services", "服务内容", bool(st.services), f"公开了 {len(st.services)} 项服务", "未公开服务内容"),
     ]
     if st.operator or st.level != "city":
