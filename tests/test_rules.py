@@ -265,7 +265,7 @@ def test_monthly_brief_missing_only_after_its_due_day(tmp_path):
     assert found(build(tmp_path, change, dt.date(2025, 6, 15))) == []
     prepared = build(tmp_path, change, dt.date(2025, 6, 16))
     assert found(prepared) == [("R06_monthly_brief_missing", "xs-2025")]
-    assert prepared.issues[0].message == "2025-05 月简报未发布(应于 2025-06-15 前发布)"
+    assert prepared.issues[0].message == "2025-05 月简报未发布(截止日 2025-06-15)"
 
 
 def test_month_not_yet_due_is_not_reported(tmp_path):
@@ -281,7 +281,7 @@ def test_partial_first_month_counts(tmp_path):
         project(data)["agreement"]["start"] = "2024-12-20"
     prepared = build(tmp_path, change)
     assert [i.message for i in prepared.issues if i.code.startswith("R06")] == [
-        "2024-12 月简报未发布(应于 2025-01-15 前发布)"]
+        "2024-12 月简报未发布(截止日 2025-01-15)"]
 
 
 def test_monthly_briefs_not_judged_for_planned_or_terminated(tmp_path):
@@ -314,7 +314,7 @@ def test_self_assessments(tmp_path):
         pr["reports"].append(self_assessment("2024-H1", "2024-07-30"))  # due 2024-07-30: on time
         # 2024-H2 (due 2025-01-30) missing; 2025-H1 is due 2025-07-30: not yet
     prepared = build(tmp_path, change)
-    assert [i.message for i in prepared.issues] == ["2024-H2 自评报告未发布(应于 2025-01-30 前发布)"]
+    assert [i.message for i in prepared.issues] == ["2024-H2 自评报告未发布(截止日 2025-01-30)"]
     assert found(prepared) == [("R07_self_assessment_missing", "xs-2025")]
 
 
@@ -355,7 +355,7 @@ def test_completed_project_needs_its_midterm_even_when_ended_early(tmp_path):
         project(data)["status"] = "completed"
     prepared = build(tmp_path, change)  # 2025-06-30: midterm not due by date, but the project is over
     assert found(prepared) == [("R08_midterm_missing", "xs-2025")]
-    assert prepared.issues[0].message == "中期评估未发布(应于 2025-08-01 前发布)"
+    assert prepared.issues[0].message == "中期评估未发布(截止日 2025-08-01)"
 
 
 # ------------------------------------------------------------------ rule 9: expenditures

@@ -17,10 +17,31 @@
       .sort(function (a, b) { return a.open < b.open ? -1 : 1; });
   }
 
-  /* 'open now / closed / opens at …' for hours {hours:[{days,open,close}], closed:[dates]}. */
+  /* '11月2日' from '2026-11-02' (no leading zeros: easier to read aloud). */
+  function monthDay(iso) {
+    return parseInt(iso.slice(5, 7), 10) + "月" + parseInt(iso.slice(8, 10), 10) + "日";
+  }
+
+  /* The first slot on or after tomorrow (within two weeks): '明天 09:00' or '周一(11月2日)09:00'. */
+  function nextOpening(spec, now) {
+    var closed = spec.closed || [];
+    for (var k = 1; k <= 14; k++) {
+      var next = cst(new Date(now.getTime() + k * 86400000));
+      if (closed.indexOf(next.date) >= 0) { continue; }
+      var slots = slotsOn(spec.hours, next.day);
+      if (slots.length) {
+        return (k === 1 ? "明天 " : WORDS[next.day] + "(" + monthDay(next.date) + ")") + slots[0].open;
+      }
+    }
+    return null;
+  }
+
+  /* 'open now / closed / opens at …' for hours {hours:[{days,open,close}], closed:[dates]},
+     judged in China Standard Time; null when the station gave no hours. */
   function openStatus(spec, now) {
-    var t = cst(now), closed = spec.closed || [];
-    if (closed.indexOf(t.date) < 0) {
+    if (!spec.hours || !spec.hours.length) { return null; }
+    var t = cst(now), closedToday = (spec.closed || []).indexOf(t.date) >= 0;
+    if (!closedToday) {
       var today = slotsOn(spec.hours, t.day);
       for (var i = 0; i < today.length; i++) {
         if (t.time >= today[i].open && t.time < today[i].close) {
@@ -31,16 +52,8 @@
         }
       }
     }
-    for (var k = 1; k <= 14; k++) {
-      var next = cst(new Date(now.getTime() + k * 86400000));
-      if (closed.indexOf(next.date) >= 0) { continue; }
-      var slots = slotsOn(spec.hours, next.day);
-      if (slots.length) {
-        var when = k === 1 ? "明天" : (k === 2 ? "后天" : WORDS[next.day] + "(" + next.date.slice(5).replace("-", "月") + "日)");
-        return { open: false, text: "现在未开放 · " + when + " " + slots[0].open + " 开门" };
-      }
-    }
-    return { open: false, text: "近期暂停开放" };
+    var when = nextOpening(spec, now), head = closedToday ? "今天暂停开放" : "现在未开放";
+    return { open: false, text: when ? head + " · " + when + " 开门" : "近期暂停开放" };
   }
 
   function showOpenStatus() {
@@ -49,6 +62,7 @@
       var slot = boxes[i].querySelector("[data-open-status]");
       if (!slot) { continue; }
       var status = openStatus(JSON.parse(boxes[i].getAttribute("data-hours")), new Date());
+      if (!status) { continue; }
       slot.textContent = (status.open ? "● " : "○ ") + status.text;
       slot.className = "sgz-open-now " + (status.open ? "is-open" : "is-closed");
     }

@@ -1,6 +1,7 @@
-/* Search page: pagefind's JS API, results as station cards, filters, suggestions.
-   Everything is loaded from this site's own /pagefind/ folder, relative to the page,
-   so search works when the portal lives in a sub-folder. */
+/* Search page: pagefind's JS API, results as cards, filters, suggestions.
+   Everything is loaded from this site's own pagefind/ folder, relative to the page,
+   so search works when the portal lives in a sub-folder.
+   While a search runs the result list has aria-busy="true"; tests wait for "false". */
 (function () {
   "use strict";
   var form = document.getElementById("sgz-search");
@@ -9,9 +10,15 @@
   var status = document.getElementById("sgz-status");
   var list = document.getElementById("sgz-results");
   var suggest = document.getElementById("sgz-suggest");
+  var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
   var root = new URL(form.getAttribute("data-base") + "/", location.href);
   var KIND = { station: "站点", service: "服务", project: "项目" };
+  var SHOWN = 20;
+  /* Hidden metadata from portal/searchterms.py: `name` (what the page is) ranks like a
+     title; `more` only makes a page findable, so it adds nothing to the ranking. */
+  var RANKING = { metaWeights: { name: 5, more: 0 } };
   var pagefind = null;
+  var latest = 0;
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -23,23 +30,21 @@
   function load() {
     if (pagefind) { return Promise.resolve(pagefind); }
     return import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
-      pagefind = pf;
-      return pf.options({ baseUrl: root.pathname }).then(function () { return pf.init(); })
-        .then(function () { return pf; });
+      return pf.options({ baseUrl: root.pathname, ranking: RANKING })
+        .then(function () { return pf.init(); })
+        .then(function () { pagefind = pf; return pf; });
     });
   }
 
   function chosenFilters() {
     var filters = {};
-    form.querySelectorAll("select[data-filter]").forEach(function (s) {
-      if (s.value) { filters[s.getAttribute("data-filter")] = s.value; }
-    });
+    selects.forEach(function (s) { if (s.value) { filters[s.getAttribute("data-filter")] = s.value; } });
     return filters;
   }
 
   function fillFilters(pf, params) {
     return pf.filters().then(function (available) {
-      form.querySelectorAll("select[data-filter]").forEach(function (s) {
+      selects.forEach(function (s) {
         var values = Object.keys(available[s.getAttribute("data-filter")] || {}).sort();
         values.forEach(function (v) { s.appendChild(el("option", { value: v }, v)); });
         if (params.get(s.name)) { s.value = params.get(s.name); }
@@ -47,68 +52,103 @@
     });
   }
 
+  /* Pagefind's excerpt is escaped text with <mark> around hits: rebuild it as DOM
+     nodes instead of trusting it as HTML. */
+  function excerptNodes(html) {
+    var box = el("p", { "class": "sgz-card__excerpt" });
+    var decode = el("textarea");
+    (html || "").split(/(<mark>|<\/mark>)/).reduce(function (inMark, part) {
+      if (part === "<mark>") { return true; }
+      if (part === "</mark>") { return false; }
+      decode.innerHTML = part.replace(/</g, "&lt;");
+      if (decode.value) { box.appendChild(inMark ? el("mark", {}, decode.value) : document.createTextNode(decode.value)); }
+      return inMark;
+    }, false);
+    return box;
+  }
+
   function card(data) {
     var li = el("li", { "class": "sgz-card" });
-    var title = el("a", { href: data.url, "class": "sgz-card__title" }, data.meta.title || data.url);
-    li.appendChild(title);
+    li.appendChild(el("a", { href: data.url, "class": "sgz-card__title" }, data.meta.title || data.url));
     li.appendChild(el("span", { "class": "sgz-card__kind" }, KIND[data.meta.type] || ""));
-    if (data.meta.address) { li.appendChild(el("p", {}, "地址:" + data.meta.address)); }
+    if (data.meta.address) { li.appendChild(el("p", { "class": "sgz-card__address" }, "地址:" + data.meta.address)); }
     if (data.meta.phone) {
-      var p = el("p", {}, "电话:");
+      var p = el("p", { "class": "sgz-card__phone" }, "电话:");
       data.meta.phone.split("、").forEach(function (ph) {
         p.appendChild(el("a", { href: "tel:" + ph, "class": "sgz-call" }, ph));
       });
       li.appendChild(p);
     }
     if (data.meta.hours && window.SGZ) {
-      var st = window.SGZ.openStatus(JSON.parse(data.meta.hours), new Date());
-      li.appendChild(el("p", { "class": "sgz-open-now" }, (st.open ? "● " : "○ ") + st.text));
+      try {
+        var st = window.SGZ.openStatus(JSON.parse(data.meta.hours), new Date());
+        li.appendChild(el("p", { "class": "sgz-open-now" }, (st.open ? "● " : "○ ") + st.text));
+      } catch (e) { /* a malformed hours field only hides the line */ }
     }
-    var excerpt = el("p", { "class": "sgz-card__excerpt" });
-    excerpt.innerHTML = data.excerpt; /* pagefind escapes page text; only <mark> is added */
-    li.appendChild(excerpt);
+    li.appendChild(excerptNodes(data.excerpt));
     return li;
   }
 
+  function done(mine, text, found) {
+    if (mine !== latest) { return; }
+    status.textContent = text;
+    suggest.hidden = found;
+    list.setAttribute("aria-busy", "false");
+  }
+
+  function show(mine, query, search) {
+    var top = search.results.slice(0, SHOWN);
+    return Promise.all(top.map(function (r) { return r.data(); })).then(function (items) {
+      if (mine !== latest) { return; }
+      list.textContent = "";
+      items.forEach(function (d) { list.appendChild(card(d)); });
+      var total = search.results.length;
+      done(mine, items.length ? "找到 " + total + " 个结果" + (total > items.length ? ",显示前 " + items.length + " 个" : "") :
+        (query ? "没有找到“" + query + "”。" : "没有符合条件的结果。") +
+        "可以换个说法,如只输入街道或乡镇名,或按下面的方式浏览。", items.length > 0);
+    });
+  }
+
   function run(query) {
-    list.textContent = "";
+    var mine = ++latest;
     var filters = chosenFilters();
+    list.setAttribute("aria-busy", "true");
     if (!query && !Object.keys(filters).length) {
-      status.textContent = "请输入要查找的地名、站点名或服务,或按下面的方式浏览。";
-      suggest.hidden = false;
+      list.textContent = "";
+      done(mine, "请输入要查找的地名、站点名或服务,或按下面的方式浏览。", false);
       return Promise.resolve();
     }
     status.textContent = "正在搜索…";
     return load().then(function (pf) { return pf.search(query || null, { filters: filters }); })
-      .then(function (search) {
-        var top = search.results.slice(0, 20);
-        return Promise.all(top.map(function (r) { return r.data(); })).then(function (items) {
-          items.forEach(function (d) { list.appendChild(card(d)); });
-          status.textContent = items.length ? "找到 " + search.results.length + " 个结果" +
-            (search.results.length > items.length ? ",显示前 " + items.length + " 个" : "") :
-            "没有找到“" + query + "”。可以换个说法,如只输入街道或乡镇名,或按下面的方式浏览。";
-          suggest.hidden = items.length > 0;
-        });
-      })
-      .catch(function () { status.textContent = "搜索暂时不可用,请通过站点名录和服务目录浏览。"; });
+      .then(function (search) { return show(mine, query, search); })
+      .catch(function () {
+        list.textContent = "";
+        done(mine, "搜索暂时不可用,请通过站点名录和服务目录浏览。", false);
+      });
+  }
+
+  /* The address bar mirrors the search, so it can be bookmarked or sent to someone. */
+  function remember(query) {
+    var url = new URL(location.href);
+    if (query) { url.searchParams.set("q", query); } else { url.searchParams.delete("q"); }
+    selects.forEach(function (s) {
+      if (s.value) { url.searchParams.set(s.name, s.value); } else { url.searchParams.delete(s.name); }
+    });
+    history.replaceState(null, "", url.href);
+  }
+
+  function submit() {
+    var query = input.value.trim();
+    remember(query);
+    return run(query);
   }
 
   var params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
-  form.addEventListener("submit", function (e) {
-    e.preventDefault();
-    var url = new URL(location.href);
-    url.searchParams.set("q", input.value.trim());
-    form.querySelectorAll("select[data-filter]").forEach(function (s) {
-      if (s.value) { url.searchParams.set(s.name, s.value); } else { url.searchParams.delete(s.name); }
-    });
-    history.replaceState(null, "", url.href);
-    run(input.value.trim());
-  });
-  form.querySelectorAll("select[data-filter]").forEach(function (s) {
-    s.addEventListener("change", function () { run(input.value.trim()); });
-  });
+  form.addEventListener("submit", function (e) { e.preventDefault(); submit(); });
+  selects.forEach(function (s) { s.addEventListener("change", submit); });
+  list.setAttribute("aria-busy", "true");
   load().then(function (pf) { return fillFilters(pf, params); })
-    .then(function () { return run(input.value.trim()); })
-    .catch(function () { run(input.value.trim()); });
+    .then(function () { return run(input.value.trim()); },
+          function () { return run(input.value.trim()); });
 })();

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-FONT = 14  # px
-ROW = 30  # px per bar
-BAR = 18  # bar thickness
+FONT = 16  # px (the page body is larger still; the chart scales down on phones)
+ROW = 34  # px per bar
+BAR = 20  # bar thickness
 AREA = 320  # px for the longest bar
 PAD = 8
 BAR_FILL = "#0b4ea2"  # the sign's blue; the value is always written next to the bar

@@ -9,7 +9,6 @@ and nothing is missing until its due day has passed.
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
@@ -18,120 +17,27 @@ from . import urls
 from .issues import ERROR
 from .model import Portal, Project, Report, Station
 from .urls import Link
+from .schedule import KIND_ORDER, DueReport, due_reports
 from .words import REPORT_WORDS, day_ranges
 
 if TYPE_CHECKING:
     from .views import Views
 
-JUDGED_STATUSES = ("active", "completed")  # planned/terminated projects owe no reports
-KIND_ORDER = {"monthly": 0, "self_assessment": 1, "midterm": 2, "final": 3}
-DUE_WORDS = {"on_time": "按时发布", "late": "逾期发布", "missing": "未发布", "not_due": "尚未到期"}
-DUE_SYMBOLS = {"on_time": "✓", "late": "⚠", "missing": "✗", "not_due": "…"}
-
-
-@dataclass(frozen=True)
-class DueReport:
-    """One report a project owes: its deadline and what was published for it."""
-
-    project: str
-    kind: str  # monthly | self_assessment | midterm | final
-    period: str  # 2026-05, 2026-H1, or '' for evaluations
-    due: dt.date  # last day to publish on time (inclusive)
-    report: Report | None  # the earliest published report for this slot
-    status: str  # on_time | late | missing | not_due
-    days: int  # days late (late) or overdue (missing); 0 otherwise
-
-    @property
-    def published(self) -> dt.date | None:
-        return self.report.published if self.report else None
-
-    @property
-    def label(self) -> str:
-        """'月简报 2026-05', '中期评估'."""
-        return f"{REPORT_WORDS[self.kind]} {self.period}".strip()
-
-    @property
-    def status_text(self) -> str:
-        """The status in words (never colour alone)."""
-        if self.status == "late":
-            return f"逾期 {self.days} 天发布"
-        if self.status == "missing":
-            return f"未发布(已超期 {self.days} 天)" if self.days else "未发布"
-        return DUE_WORDS[self.status]
-
-    @property
-    def symbol(self) -> str:
-        return DUE_SYMBOLS[self.status]
-
-
-def _months(start: dt.date, end: dt.date) -> Iterator[tuple[str, dt.date]]:
-    """('2024-03', 2024-03-31) for every calendar month the period touches."""
-    year, month = start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        yield f"{year:04d}-{month:02d}", dt.date(year, month, calendar.monthrange(year, month)[1])
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-
-
-def _halves(start: dt.date, end: dt.date) -> Iterator[tuple[str, dt.date]]:
-    """('2024-H1', 2024-06-30) for every half-year the period touches."""
-    for year in range(start.year, end.year + 1):
-        for half, first, last in (("H1", (1, 1), (6, 30)), ("H2", (7, 1), (12, 31))):
-            if dt.date(year, *first) <= end and dt.date(year, *last) >= start:
-                yield f"{year}-{half}", dt.date(year, *last)
-
-
-def _earliest(pr: Project, kind: str, by_period: bool) -> dict[str | None, Report]:
-    """Period (or None) -> the earliest report of `kind`: a resubmission does not cure lateness."""
-    out: dict[str | None, Report] = {}
-    for rep in sorted(pr.reports, key=lambda r: (r.published, r.index)):
-        if rep.type == kind:
-            out.setdefault(rep.period if by_period else None, rep)
-    return out
-
-
-def _slot(pr: Project, kind: str, period: str, due: dt.date, rep: Report | None,
-          as_of: dt.date, due_now: bool = False) -> DueReport:
-    if rep is not None:
-        late = (rep.published - due).days
-        return DueReport(pr.id, kind, period, due, rep, "late" if late > 0 else "on_time", max(late, 0))
-    if as_of > due or due_now:
-        return DueReport(pr.id, kind, period, due, None, "missing", max((as_of - due).days, 0))
-    return DueReport(pr.id, kind, period, due, None, "not_due", 0)
-
-
-def due_reports(project: Project, as_of: dt.date, params: Mapping[str, Mapping[str, Any]]
-                ) -> list[DueReport]:
-    """Every report `project` owes over its whole period, each judged at `as_of`.
-
-    `params` is `rules.settings(portal)` (rule id -> thresholds in force). Only active and
-    completed projects with a start and end date owe reports. A completed project owes its
-    midterm evaluation at once, even if it ended before the midterm was due.
-    """
-    pr = project
-    if pr.status not in JUDGED_STATUSES or not (pr.start and pr.end):
-        return []
-    monthly = dt.timedelta(days=params["monthly_briefs"]["due_days"])
-    half = dt.timedelta(days=params["self_assessments"]["due_days"])
-    ev = params["evaluations"]
-    out = []
-    briefs = _earliest(pr, "monthly", True)
-    out += [_slot(pr, "monthly", period, end + monthly, briefs.get(period), as_of)
-            for period, end in _months(pr.start, pr.end)]
-    selfs = _earliest(pr, "self_assessment", True)
-    out += [_slot(pr, "self_assessment", period, end + half, selfs.get(period), as_of)
-            for period, end in _halves(pr.start, pr.end)]
-    mid_due = pr.start + dt.timedelta(days=(pr.end - pr.start).days // 2 + ev["midterm_grace_days"])
-    out.append(_slot(pr, "midterm", "", mid_due, _earliest(pr, "midterm", False).get(None), as_of,
-                     due_now=pr.status == "completed"))
-    out.append(_slot(pr, "final", "", pr.end + dt.timedelta(days=ev["final_due_days"]),
-                     _earliest(pr, "final", False).get(None), as_of))
-    return sorted(out, key=lambda d: (d.due, KIND_ORDER[d.kind], d.period))
 
 
 def params_of(portal: Portal) -> dict[str, dict[str, Any]]:
     """The rule thresholds in force (imported late: rules.py may come to import this module)."""
     from .rules import settings
     return settings(portal)
+
+
+def schedule_words(params: Mapping[str, Mapping[str, Any]]) -> str:
+    """The deadlines in force, in one Chinese sentence (pages state what they judge by)."""
+    ev = params["evaluations"]
+    return (f"月简报在每月结束后 {params['monthly_briefs']['due_days']} 天内发布,"
+            f"自评报告在每半年结束后 {params['self_assessments']['due_days']} 天内发布,"
+            f"中期评估在服务期过半后 {ev['midterm_grace_days']} 天内发布,"
+            f"结项评估在服务期结束后 {ev['final_due_days']} 天内发布;截止日当天发布视为按时。")
 
 
 def schedule(portal: Portal) -> dict[str, list[DueReport]]:
@@ -357,6 +263,7 @@ class LateView:
     rows: list[LateRow]
     late: int
     missing: int
+    deadlines: str  # the deadlines in force, in words
 
 
 def _station_row(views: "Views", sid: str, items: list[ChecklistItem]) -> StationRow:
@@ -408,6 +315,7 @@ def portal_view(views: "Views") -> DisclosureView:
 def late_view(views: "Views") -> LateView:
     p = views.p
     owed = [d for ds in schedule(p).values() for d in ds if d.status in ("late", "missing")]
+    deadlines = schedule_words(params_of(p))
     owed.sort(key=lambda d: (d.due, d.project, KIND_ORDER[d.kind], d.period))
     rows = [LateRow(link_of_project(p, d.project),
                     tuple(views.station_link(s) for s in p.projects[d.project].stations),
@@ -415,4 +323,4 @@ def late_view(views: "Views") -> LateView:
                     d.status, d.status_text, d.symbol)
             for d in owed]
     return LateView(p.site.as_of.isoformat(), rows, sum(1 for d in owed if d.status == "late"),
-                    sum(1 for d in owed if d.status == "missing"))
+                    sum(1 for d in owed if d.status == "missing"), deadlines)

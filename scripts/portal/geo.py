@@ -12,6 +12,7 @@ from urllib.parse import quote
 A = 6378245.0  # Krasovsky 1940 semi-major axis, as GCJ-02 uses
 EE = 0.00669342162296594323
 X_PI = math.pi * 3000.0 / 180.0
+EARTH_R = 6371008.8  # mean Earth radius (m) for distances
 
 
 class Located(Protocol):
@@ -62,12 +63,16 @@ def gcj02_to_wgs84(lat: float, lng: float) -> tuple[float, float]:
 
 
 def gcj02_to_bd09(lat: float, lng: float) -> tuple[float, float]:
+    if _outside_china(lat, lng):
+        return lat, lng  # Baidu, like the others, uses WGS-84 abroad
     z = math.hypot(lng, lat) + 0.00002 * math.sin(lat * X_PI)
     theta = math.atan2(lat, lng) + 0.000003 * math.cos(lng * X_PI)
     return z * math.sin(theta) + 0.006, z * math.cos(theta) + 0.0065
 
 
 def bd09_to_gcj02(lat: float, lng: float) -> tuple[float, float]:
+    if _outside_china(lat, lng):
+        return lat, lng
     x, y = lng - 0.0065, lat - 0.006
     z = math.hypot(x, y) - 0.00002 * math.sin(y * X_PI)
     theta = math.atan2(y, x) - 0.000003 * math.cos(x * X_PI)
@@ -83,7 +88,9 @@ def to_gcj02(lat: float, lng: float, crs: str) -> tuple[float, float]:
 
 
 def convert(lat: float, lng: float, crs: str, target: str) -> tuple[float, float]:
-    """Any of wgs84/gcj02/bd09 to any other, through GCJ-02."""
+    """Any of wgs84/gcj02/bd09 to any other, through GCJ-02 (unchanged when crs == target)."""
+    if crs == target:
+        return lat, lng
     glat, glng = to_gcj02(lat, lng, crs)
     if target == "gcj02":
         return glat, glng
@@ -92,8 +99,20 @@ def convert(lat: float, lng: float, crs: str, target: str) -> tuple[float, float
     return gcj02_to_wgs84(glat, glng)
 
 
+def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in metres (haversine; the same formula nearest.js uses)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_R * math.asin(math.sqrt(h))
+
+
 def map_links(place: Located) -> list[tuple[str, str]]:
-    """Links that open the place in Amap, Baidu Maps and Tencent Maps (app or web)."""
+    """Links that open the place in Amap, Baidu Maps and Tencent Maps (the app if installed, else the web).
+
+    Amap takes `lng,lat` in GCJ-02; Baidu `lat,lng` in BD-09 (coord_type=bd09ll);
+    Tencent `lat,lng` in GCJ-02. Coordinates carry 6 decimals (about 0.1 m).
+    """
     if place.lat is None or place.lng is None:
         return []
     glat, glng = convert(place.lat, place.lng, place.crs or "gcj02", "gcj02")
@@ -103,7 +122,7 @@ def map_links(place: Located) -> list[tuple[str, str]]:
         ("高德地图", f"https://uri.amap.com/marker?position={glng:.6f},{glat:.6f}&name={name}"
                      f"&src=sgz-portal&coordinate=gaode&callnative=1"),
         ("百度地图", f"https://api.map.baidu.com/marker?location={blat:.6f},{blng:.6f}&title={name}"
-                     f"&content={addr}&output=html&coord_type=bd09ll&src=sgz-portal"),
+                     f"&content={addr}&output=html&coord_type=bd09ll&src=webapp.sgz.portal"),
         ("腾讯地图", f"https://apis.map.qq.com/uri/v1/marker?marker=coord:{glat:.6f},{glng:.6f};"
                      f"title:{name};addr:{addr}&referer=sgz-portal"),
     ]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import urls
 from .model import Portal
+from .qr import poster_source
 from .views import describe
 
 
@@ -30,6 +31,10 @@ LIST_PAGES = [
     ("projects/index.md", "projects", "服务项目", "政府购买社会工作服务项目及其报告"),
     ("agencies/index.md", "agencies", "运营机构", "承接社会工作服务站运营的社会工作服务机构"),
     ("regions/index.md", "regions", "行政区划", "按行政区划浏览社会工作服务站点"),
+    ("data/index.md", "opendata", "开放数据", "下载社会工作服务站、服务和项目的开放数据"),
+    ("disclosure/index.md", "disclosure", "信息公开", "各区县社会工作服务站信息公开完成情况"),
+    ("disclosure/late/index.md", "late_reports", "逾期和缺失的报告", "未按时发布的月简报、自评报告和评估报告"),
+    ("statistics/index.md", "statistics", "统计数据", "社会工作服务站覆盖率、人员、服务量和资金统计"),
 ]
 
 
@@ -38,6 +43,9 @@ def page_specs(p: Portal) -> list[PageSpec]:
     specs = [PageSpec(src, kind, "", title, desc) for src, kind, title, desc in LIST_PAGES]
     specs += [PageSpec(urls.source_of("station", s.id), "station", s.id, s.name,
                        f"{s.name}:地址 {s.address},电话 {'、'.join(s.phones)}")
+              for s in p.stations.values()]
+    specs += [PageSpec(poster_source(s.id), "poster", s.id, f"{s.name}(公示海报)",
+                       f"{s.name}公示海报:A4 打印,张贴在站点公示栏")
               for s in p.stations.values()]
     specs += [PageSpec(urls.source_of("service", s.id), "service", s.id, s.name, s.summary)
               for s in p.services.values()]

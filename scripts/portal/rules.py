@@ -16,7 +16,6 @@ is always an error, whatever `rules.yaml` says.
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from .issues import ERROR, WARNING, Issue, issue
 from .load import Document, RawData
 from .model import Portal, Project, Report, Source, Station
 from .pii import find_personal_info
+from .schedule import due_reports
 
 
 @dataclass(frozen=True)
@@ -222,99 +222,28 @@ def check_project_agreement(portal: Portal, conf: Mapping[str, Any]) -> Iterator
                       missing="、".join(word for word, _ in missing))
 
 
-def _first_reports(pr: Project, kind: str) -> dict[str | None, Report]:
-    """Period -> the earliest published report of `kind` (a resubmission does not cure lateness)."""
-    out: dict[str | None, Report] = {}
-    for rep in sorted(pr.reports, key=lambda r: (r.published, r.index)):
-        if rep.type == kind:
-            out.setdefault(rep.period, rep)
-    return out
+# Which rule and issue-code prefix judges each kind of due report.
+REPORT_RULES = {"monthly": ("monthly_briefs", "R06_monthly_brief"),
+                "self_assessment": ("self_assessments", "R07_self_assessment"),
+                "midterm": ("evaluations", "R08_midterm"), "final": ("evaluations", "R08_final")}
 
 
-def _deadline(pr: Project, conf: Mapping[str, Any], prefix: str, due: dt.date,
-              rep: Report | None, as_of: dt.date, period: str = "", due_now: bool = False
-              ) -> Issue | None:
-    """Missing once `due` has passed (or `due_now`), late if published after `due`."""
-    if rep is None:
-        if as_of > due or due_now:
-            return _at(pr.source, ("reports",), f"{prefix}_missing", conf, pr.id,
-                       period=period, due=due.isoformat())
-        return None
-    if rep.published > due:
-        return _at(pr.source, ("reports", rep.index, "published"), f"{prefix}_late", conf, pr.id,
-                   period=period, due=due.isoformat(), published=rep.published.isoformat())
-    return None
-
-
-def _months(start: dt.date, end: dt.date) -> Iterator[tuple[str, dt.date]]:
-    """('2024-03', 2024-03-31) for every calendar month the period touches."""
-    year, month = start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        yield f"{year:04d}-{month:02d}", dt.date(year, month, calendar.monthrange(year, month)[1])
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-
-
-def check_monthly_briefs(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Issue]:
-    """Rule 6. Luzhou pilot plan: a 项目推进月简报 every month. Each calendar month the
-    agreement period touches (a period starting mid-month counts its first month) is due
-    `due_days` after the month's end; published on the due day is on time."""
-    as_of, days = portal.site.as_of, dt.timedelta(days=conf["due_days"])
+def check_reports(portal: Portal, conf: Mapping[str, Mapping[str, Any]]) -> Iterator[Issue]:
+    """Rules 6-8. Luzhou pilot plan: a 项目推进月简报 every month and a 自评报告 to the county
+    bureau twice a year; guideline §11: midterm and final evaluations. What is owed and when
+    comes from schedule.due_reports (the one schedule the pages show too); here each missing
+    or late slot becomes a finding of its rule, with that rule's severity."""
     for pr in _judged(portal):
-        if not (pr.start and pr.end):
-            continue
-        briefs = _first_reports(pr, "monthly")
-        for period, month_end in _months(pr.start, pr.end):
-            found = _deadline(pr, conf, "R06_monthly_brief", month_end + days, briefs.get(period),
-                              as_of, period)
-            if found:
-                yield found
-
-
-def _halves(start: dt.date, end: dt.date) -> Iterator[tuple[str, dt.date]]:
-    """('2024-H1', 2024-06-30) for every half-year the period touches."""
-    for year in range(start.year, end.year + 1):
-        for half, half_start, half_end in (("H1", (1, 1), (6, 30)), ("H2", (7, 1), (12, 31))):
-            if dt.date(year, *half_start) <= end and dt.date(year, *half_end) >= start:
-                yield f"{year}-{half}", dt.date(year, *half_end)
-
-
-def check_self_assessments(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Issue]:
-    """Rule 7. Luzhou pilot plan: a 自评报告 to the county bureau twice a year. Every half-year
-    (H1 ends 06-30, H2 ends 12-31) that the agreement period touches is due `due_days` after
-    the half's end."""
-    as_of, days = portal.site.as_of, dt.timedelta(days=conf["due_days"])
-    for pr in _judged(portal):
-        if not (pr.start and pr.end):
-            continue
-        reports = _first_reports(pr, "self_assessment")
-        for period, half_end in _halves(pr.start, pr.end):
-            found = _deadline(pr, conf, "R07_self_assessment", half_end + days, reports.get(period),
-                              as_of, period)
-            if found:
-                yield found
-
-
-def check_evaluations(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Issue]:
-    """Rule 8. Guideline §11 (monitoring, evaluation): a midterm evaluation once the period is
-    half over plus `midterm_grace_days`, a final evaluation within `final_due_days` after the
-    end. A completed project needs its midterm even if it ended early."""
-    as_of = portal.site.as_of
-    grace, final = conf["midterm_grace_days"], conf["final_due_days"]
-    for pr in _judged(portal):
-        if not (pr.start and pr.end):
-            continue
-        half = (pr.end - pr.start).days // 2
-        mid_due = pr.start + dt.timedelta(days=half + grace)
-        checks = (
-            ("R08_midterm", mid_due, "midterm", pr.status == "completed"),
-            ("R08_final", pr.end + dt.timedelta(days=final), "final", False),
-        )
-        for prefix, due, kind, due_now in checks:
-            rep = min((r for r in pr.reports if r.type == kind),
-                      key=lambda r: (r.published, r.index), default=None)
-            found = _deadline(pr, conf, prefix, due, rep, as_of, due_now=due_now)
-            if found:
-                yield found
+        for slot in due_reports(pr, portal.site.as_of, conf):
+            if slot.status not in ("missing", "late"):
+                continue
+            rule_id, prefix = REPORT_RULES[slot.kind]
+            values = {"period": slot.period, "due": slot.due.isoformat()}
+            if slot.status == "missing":
+                yield _at(pr.source, ("reports",), f"{prefix}_missing", conf[rule_id], pr.id, **values)
+            else:
+                yield _at(pr.source, ("reports", slot.report.index, "published"), f"{prefix}_late",
+                          conf[rule_id], pr.id, published=slot.published.isoformat(), **values)
 
 
 def check_expenditures(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Issue]:
@@ -412,9 +341,6 @@ CHECKS: dict[str, Check] = {
     "station_contacts": check_station_contacts,
     "outside_operator_rating": check_outside_operator_rating,
     "project_agreement": check_project_agreement,
-    "monthly_briefs": check_monthly_briefs,
-    "self_assessments": check_self_assessments,
-    "evaluations": check_evaluations,
     "expenditures": check_expenditures,
     "verification": check_verification,
 }
@@ -426,5 +352,6 @@ def judge(portal: Portal, raw: RawData) -> list[Issue]:
     found: list[Issue] = []
     for rule_id, check in CHECKS.items():
         found.extend(check(portal, conf[rule_id]))
+    found.extend(check_reports(portal, conf))
     found.extend(check_personal_info(portal, raw, conf["personal_info"]))
     return sorted(set(found))

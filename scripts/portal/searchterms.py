@@ -1,32 +1,63 @@
-"""Extra word forms for the search index.
+"""Extra word forms for the search index, so that what residents type is found.
 
-Pagefind's extended build segments Chinese with a dictionary when indexing,
-while the browser splits the query with its own segmenter. Where the two cut
-a phrase differently, a query finds nothing. So every page also carries the
-forms residents type: each phrase whole, its two-character words, and its
-leading characters, in a hidden block that only the indexer reads.
+Two segmenters disagree. At build time pagefind's extended binary cuts page
+text with a Chinese dictionary (charabia, jieba's); in the browser pagefind.js
+cuts the query with Chromium's Intl.Segmenter (ICU). A page matches when, for
+every query word, some index word on the page *starts with* it. So where the
+two cut differently the page is lost: jieba indexes 关爱 and 启航 whole, ICU
+cuts the query into 关 + 爱 and 启 + 航, and no index word starts with 爱 or 航.
+
+Pagefind indexes a `data-pagefind-meta` value split on spaces only, without
+the dictionary. So each page carries in hidden metadata every suffix of its
+names (岭口镇上坝村 -> 岭口镇上坝村 口镇上坝村 镇上坝村 上坝村 坝村 村): any
+piece the browser cuts from a name is the start of one of them, however ICU
+cuts it. Metadata stays out of the page text, so excerpts never show them.
+
+Two fields, because pagefind adds a ranking boost per metadata field that
+matches (weights set in search.js): `name` holds what the page is (its own
+name; for a service also the groups it serves) and is boosted like a title;
+`more` (places, address, operator, services offered) only makes the page
+findable, it does not push it up.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from dataclasses import dataclass
 from typing import Iterable
 
-HAN = re.compile(r"[\u4e00-\u9fff]+")
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """Values of the hidden `name` and `more` metadata fields of a page."""
+
+    name: str
+    more: str
 
 
 def forms(phrase: str) -> list[str]:
-    out: list[str] = []
-    for run in HAN.findall(phrase):
-        out.append(run)
-        out.extend(run[i:i + 2] for i in range(len(run) - 1))
-        out.extend(run[:n] for n in range(3, min(len(run), 8)))
-    return out
+    """Every suffix of each run of Chinese characters in `phrase`, longest first."""
+    return [run[i:] for run in HAN.findall(phrase or "") for i in range(len(run))]
 
 
-def index_terms(phrases: Iterable[str]) -> str:
-    """Unique forms of all phrases, in first-seen order, space separated."""
-    seen: dict[str, None] = {}
-    for phrase in phrases:
-        for form in forms(phrase or ""):
-            seen.setdefault(form, None)
-    return " ".join(seen)
+def _longest(words: Iterable[str], covered: Iterable[str] = ()) -> list[str]:
+    """Drop words that start another word (here or in `covered`): prefix search finds the longer
+    one for every query the shorter would match, and repeats only inflate the ranking boost."""
+    unique = sorted(set(words))
+    pool = sorted(set(unique) | set(covered))
+    return [w for w in unique if not _extended(pool, w)]
+
+
+def _extended(pool: list[str], word: str) -> bool:
+    """Whether sorted `pool` holds a longer word starting with `word` (it would sort right after)."""
+    i = bisect_right(pool, word)
+    return i < len(pool) and pool[i].startswith(word)
+
+
+def index_terms(names: Iterable[str], more: Iterable[str] = ()) -> SearchTerms:
+    """`names`: what the page is (its name; a service's groups); `more`: what it is also found by."""
+    name_forms = _longest(f for p in names for f in forms(p))
+    more_forms = _longest((f for p in more for f in forms(p)), covered=name_forms)
+    return SearchTerms(name=" ".join(name_forms), more=" ".join(more_forms))

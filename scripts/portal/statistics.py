@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .views import Views
 
 STAT_WORDS = (("cases", "个案", "件"), ("groups", "小组", "个"), ("activities", "社区活动", "场"),
-              ("beneficiaries", "服务人次", "人次"), ("volunteer_hours", "志愿服务时长", "小时"))
+              ("beneficiaries", "服务对象", "人次"), ("volunteer_hours", "志愿服务", "小时"))
 TOTAL = "合计"
 
 
@@ -62,6 +62,10 @@ class YearRow:
     briefs: int
     values: tuple[int, ...]  # in STAT_WORDS order
 
+    @property
+    def shown(self) -> tuple[str, ...]:
+        return tuple(f"{v:,}" for v in self.values)
+
 
 @dataclass(frozen=True)
 class MoneyRow:
@@ -79,6 +83,7 @@ class StatisticsView:
     """Context `view` of statistics.html (statistics/). Each chart has a table of the same numbers."""
 
     as_of: str
+    region_name: str  # the portal's region: stations above county level count under it
     townships: list[CoverageRow]
     township_total: CoverageRow
     township_chart: Markup
@@ -187,7 +192,8 @@ def projects_money(views: "Views") -> tuple[list[MoneyRow], MoneyRow]:
     by_group: dict[str, list[str]] = {c: [] for c in _groups(views)}
     for pid, pr in sorted(p.projects.items()):
         by_group.setdefault(group_of(p, p.stations[pr.stations[0]].region), []).append(pid)
-    rows = [_money_row(views, c, pids) for c, pids in sorted(by_group.items())]
+    rows = [_money_row(views, c, pids) for c, pids in sorted(by_group.items())
+            if pids or p.regions[c].level == "county"]
     return rows, _money_row(views, "", sorted(p.projects))
 
 
@@ -200,7 +206,7 @@ def view(views: "Views") -> StatisticsView:
     money_rows, money_total = projects_money(views)
     beneficiaries = [k for k, _, _ in STAT_WORDS].index("beneficiaries")
     return StatisticsView(
-        as_of=p.site.as_of.isoformat(),
+        as_of=p.site.as_of.isoformat(), region_name=p.regions[p.site.region].name,
         townships=towns, township_total=town_total,
         township_chart=_coverage_chart("chart-township", "乡镇(街道)社工站覆盖率", towns, town_total),
         villages=villages, village_total=village_total,

@@ -18,7 +18,8 @@ from .geo import map_links
 from .issues import Issue
 from .markup import plain, render
 from .model import ACCESS_WORDS, Portal, Station
-from .searchterms import index_terms
+from .qr import StationQr, poster_url, station_qr
+from .searchterms import SearchTerms, index_terms
 from .words import (DEMO_WORDS, LEVEL_WORDS, PARTY_WORDS, REPORT_WORDS, STATUS_WORDS, day_ranges,
                     money)
 
@@ -53,8 +54,23 @@ class StationView:
     county: str
     domains: list[str]
     groups: list[str]
-    search_terms: str
+    search_terms: SearchTerms
+    qr: StationQr  # QR code of the page's URL, for printed signs
+    poster_url: str  # the printable A4 poster (stations/<id>/poster/)
     findings: list[Issue] = field(default_factory=list)
+    checklist: list = field(default_factory=list)  # disclosure.ChecklistItem rows (信息公开清单)
+    checklist_summary: str = ""
+
+
+@dataclass
+class PosterView:
+    """Context `view` of poster.html (stations/<id>/poster/): the A4 poster for the station's bulletin board."""
+
+    station: StationView
+    title: str
+    back: Link  # the station's own page
+    portal_name: str
+    publisher: str
 
 
 @dataclass
@@ -74,7 +90,7 @@ class ServiceView:
     description: Markup
     stations_by_county: list[tuple[Link, list[Link]]]
     station_count: int
-    search_terms: str
+    search_terms: SearchTerms
 
 
 @dataclass
@@ -186,6 +202,8 @@ class Views:
         group_words = [w for g in groups for w in (p.groups[g].name, *p.groups[g].aliases)]
         domains = sorted({p.domains[s.domain].name for s in services})
         op = p.agencies.get(st.operator) if st.operator else None
+        from . import disclosure
+        checklist = disclosure.station_checklist(self, sid)
         return StationView(
             station=st, title=st.name, level_word=LEVEL_WORDS[st.level],
             breadcrumbs=self.breadcrumbs(st.region),
@@ -206,10 +224,18 @@ class Views:
             map_links=[Link(t, u) for t, u in map_links(st)],
             county=self.county_name(st.region), domains=domains,
             groups=[p.groups[g].name for g in groups],
-            search_terms=index_terms([st.name, p.regions[st.region].name, st.address, *group_words,
-                                      *(s.name for s in services)]),
+            search_terms=index_terms([st.name], [*(r.name for r in p.region_path(st.region)), st.address,
+                                                 op.name if op else "", *domains, *group_words,
+                                                 *(s.name for s in services)]),
+            qr=station_qr(sid, p.site.base_url), poster_url=poster_url(sid),
             findings=self.findings.get(sid, []),
+            checklist=checklist, checklist_summary=disclosure.summary(checklist),
         )
+
+    def poster(self, sid: str) -> PosterView:
+        st = self.station(sid)
+        return PosterView(station=st, title=f"{st.title}(公示海报)", back=self.station_link(sid),
+                          portal_name=self.p.site.name, publisher=self.p.site.publisher)
 
     @staticmethod
     def _staff(st: Station) -> list[tuple[str, str]]:
@@ -237,7 +263,8 @@ class Views:
             stations_by_county=[(self.region_link(c), self._ordered(ids))
                                 for c, ids in sorted(by_county.items())],
             station_count=len(p.stations_by_service.get(sid, [])),
-            search_terms=index_terms([s.name, *aliases, *(p.groups[g].name for g in s.groups)]),
+            search_terms=index_terms([s.name, p.domains[s.domain].name,
+                                      *(p.groups[g].name for g in s.groups), *aliases]),
         )
 
     def region(self, code: str) -> RegionView:

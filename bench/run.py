@@ -1,0 +1,213 @@
+"""Build-time benchmark: does the build stay linear in the number of stations?
+
+    python bench/run.py                  # 1000, 5000 and 20000 stations (`make bench`)
+    python bench/run.py 1000 5000        # chosen sizes
+    python bench/run.py --max-slope 1.2 --keep /tmp/bench 2000
+
+For each size: generate a contract-valid data/ tree (bench/generate.py), then run
+`python -m portal --data <tmp>/data build --site <tmp>/site` in a fresh process.
+A shim (SHIM below) runs the portal module exactly as `-m` does and wraps
+prepare / mkdocs / pagefind with timers, so one run gives the wall time, the
+phases and the peak memory of that process and of pagefind. Exits 1 if the
+log-log slope of wall time against size, from the smallest to the largest size,
+exceeds --max-slope (the issue's bound: 1.1), so it can serve as a check.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from generate import generate  # noqa: E402
+
+DEFAULT_SIZES = (1000, 5000, 20000)
+
+# Runs in the child: `python -c SHIM RESULT_FILE portal-args...`. Timers wrap module
+# attributes that the CLI and the hooks look up at call time, so the build is unchanged.
+SHIM = r"""
+import json, resource, runpy, sys, time
+out, args = sys.argv[1], sys.argv[2:]
+import mkdocs.commands.build as mb
+from portal import model, pipeline, rules, search
+times, facts = {}, {}
+def timed(owner, name, key):
+    inner = getattr(owner, name)
+    def wrapper(*a, **k):
+        start = time.perf_counter()
+        try:
+            return inner(*a, **k)
+        finally:
+            times[key] = times.get(key, 0.0) + time.perf_counter() - start
+    setattr(owner, name, wrapper)
+for owner, name, key in ((pipeline, "load", "load"), (pipeline, "validate", "validate"),
+                         (model, "build", "model"), (rules, "judge", "rules"),
+                         (mb, "build", "mkdocs"), (search, "index", "search"),
+                         (search, "canonicalize", "canonicalize")):
+    timed(owner, name, key)
+inner_prepare = pipeline.prepare
+def prepare(*a, **k):
+    start = time.perf_counter()
+    prepared = inner_prepare(*a, **k)
+    times["prepare"] = times.get("prepare", 0.0) + time.perf_counter() - start
+    facts.update(ok=prepared.ok, issues=len(prepared.issues),
+                 errors=sum(1 for i in prepared.issues if i.severity == "error"))
+    return prepared
+pipeline.prepare = prepare
+sys.argv = ["portal", *args]
+code = 0
+try:
+    runpy.run_module("portal", run_name="__main__", alter_sys=True)
+except SystemExit as exit_:
+    code = exit_.code if isinstance(exit_.code, int) else 1
+finally:
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump({"times": times, "facts": facts, "code": code, "cpu": cpu,
+                   "rss_kb": me.ru_maxrss, "child_rss_kb": kids.ru_maxrss}, f)
+sys.exit(code)
+"""
+
+
+@dataclass
+class Result:
+    size: int
+    stations: int
+    pages: int
+    wall: float
+    cpu: float  # user + system seconds of the build and its children (pagefind is multi-threaded)
+    generate: float
+    rss_mb: float  # the build's Python process
+    pagefind_rss_mb: float  # the largest child: pagefind
+    index_mb: float
+    site_mb: float
+    times: dict[str, float]
+    warnings: int
+    load_avg: float  # 1-minute load average when the build ended: others' work inflates wall time
+
+    @property
+    def ms_per_page(self) -> float:
+        return 1000 * self.wall / self.pages
+
+
+def _tree_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def _child_env(portal: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PORTAL_AS_OF", None)  # the generated site.yaml fixes the as-of date
+    env.pop("PORTAL_DATA", None)
+    env["PYTHONPATH"] = str(portal / "scripts")  # only the checkout under test
+    return env
+
+
+def measure(size: int, work: Path, seed: int, portal: Path = ROOT) -> Result:
+    """Generate `size` stations under `work`, build them once in a fresh process, measure."""
+    data, site, report = work / "data", work / "site", work / "result.json"
+    start = time.perf_counter()
+    generate(size, data, seed)
+    generated = time.perf_counter() - start
+    command = [sys.executable, "-c", SHIM, str(report), "--data", str(data), "build", "--site", str(site),
+               "--config", str(portal / "mkdocs.yml")]
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=portal, env=_child_env(portal), capture_output=True, text=True,
+                          check=False)
+    wall = time.perf_counter() - start
+    if not report.is_file():
+        raise RuntimeError(f"build of {size} stations crashed:\n{done.stderr[-4000:]}")
+    got = json.loads(report.read_text(encoding="utf-8"))
+    if not got["facts"].get("ok"):
+        raise AssertionError(f"generated data for {size} stations is not contract-valid:\n{done.stderr[-4000:]}")
+    if done.returncode != 0 or got["code"] != 0:
+        raise RuntimeError(f"build of {size} stations failed ({done.returncode}):\n{done.stderr[-4000:]}")
+    pages = sum(1 for _ in site.rglob("*.html"))
+    return Result(size=size, stations=size, pages=pages, wall=wall, cpu=got["cpu"], generate=generated,
+                  rss_mb=got["rss_kb"] / 1024, pagefind_rss_mb=got["child_rss_kb"] / 1024,
+                  index_mb=_tree_size(site / "pagefind") / 2**20, site_mb=_tree_size(site) / 2**20,
+                  times=got["times"], warnings=got["facts"]["issues"], load_avg=os.getloadavg()[0])
+
+
+def slopes(results: list[Result], what: str = "wall") -> tuple[float | None, float | None]:
+    """(endpoint slope, least-squares slope) of log(wall or cpu) against log(size)."""
+    if len(results) < 2:
+        return None, None
+    xs = [math.log(r.size) for r in results]
+    ys = [math.log(getattr(r, what)) for r in results]
+    first, last = min(range(len(xs)), key=xs.__getitem__), max(range(len(xs)), key=xs.__getitem__)
+    endpoint = (ys[last] - ys[first]) / (xs[last] - xs[first])
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    least = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+    return endpoint, least
+
+
+def table(results: list[Result]) -> str:
+    """Two Markdown tables: totals, then phases (seconds)."""
+    lines = ["| stations | pages | wall s | ms/page | CPU s | peak RSS MB (build) | peak RSS MB (pagefind) "
+             "| pagefind index MB | site MB |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        lines.append(f"| {r.size} | {r.pages} | {r.wall:.1f} | {r.ms_per_page:.2f} | {r.cpu:.1f} | {r.rss_mb:.0f} "
+                     f"| {r.pagefind_rss_mb:.0f} | {r.index_mb:.1f} | {r.site_mb:.0f} |")
+    lines += ["", "| stations | load | validate | model | rules | prepare | mkdocs | pagefind | "
+              "canonicalize | other | (generate) |", "|---:" * 11 + "|"]
+    for r in results:
+        t = r.times
+        pagefind = t.get("search", 0) - t.get("canonicalize", 0)
+        other = r.wall - t.get("prepare", 0) - t.get("mkdocs", 0) - t.get("search", 0)
+        cells = [t.get(k, 0) for k in ("load", "validate", "model", "rules", "prepare", "mkdocs")]
+        cells += [pagefind, t.get("canonicalize", 0), other, r.generate]
+        lines.append(f"| {r.size} | " + " | ".join(f"{c:.1f}" for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=list(DEFAULT_SIZES), help="numbers of stations")
+    parser.add_argument("--max-slope", type=float, default=1.1, help="fail above this log-log slope")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", type=Path, help="keep each size's data/ and site/ under this folder")
+    parser.add_argument("--portal", type=Path, default=ROOT,
+                        help="project checkout to build with (default: this one), e.g. a `git archive` snapshot")
+    args = parser.parse_args(argv)
+    results = []
+    for size in sorted(set(args.sizes)):
+        work = (args.keep / str(size)) if args.keep else Path(tempfile.mkdtemp(prefix=f"portal-bench-{size}-"))
+        work.mkdir(parents=True, exist_ok=True)
+        try:
+            results.append(measure(size, work, args.seed, args.portal.resolve()))
+        finally:
+            if not args.keep:
+                shutil.rmtree(work, ignore_errors=True)
+        r = results[-1]
+        print(f"{size} stations: {r.pages} pages in {r.wall:.1f} s ({r.ms_per_page:.2f} ms/page, CPU "
+              f"{r.cpu:.1f} s), peak RSS {r.rss_mb:.0f} MB, load average {r.load_avg:.1f}",
+              file=sys.stderr, flush=True)
+    print(table(results), flush=True)
+    endpoint, least = slopes(results)
+    if endpoint is None:
+        return 0
+    cpu_endpoint, cpu_least = slopes(results, "cpu")
+    print(f"\nlog-log slope of wall time vs stations: {endpoint:.3f} "
+          f"({results[0].size} -> {results[-1].size}); least squares over {len(results)} sizes: {least:.3f}")
+    print(f"log-log slope of CPU time (less sensitive to a busy machine): {cpu_endpoint:.3f}; "
+          f"least squares: {cpu_least:.3f}", flush=True)
+    if endpoint > args.max_slope:
+        print(f"FAIL: slope {endpoint:.3f} exceeds {args.max_slope}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

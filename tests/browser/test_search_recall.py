@@ -1,0 +1,175 @@
+"""Chinese search finds what residents type, through the real search page in Chromium.
+
+The index is cut by jieba at build time and the query by ICU in the browser;
+portal/searchterms.py bridges the two. Each query below must bring its page
+into the first 10 results of the search page, served from the /sgz/ sub-folder.
+Several of them (marked "split") found nothing before that bridge: ICU cut
+关爱, 启航, 调适 and 对接 into single characters that jieba had indexed whole.
+"""
+from __future__ import annotations
+
+import re
+import urllib.request
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+TOP = 10
+
+# (what a resident types, the page that must be among the first 10 results, why)
+RECALL = [
+    # place names from data/regions.yaml: county, township, village
+    ("东城区", "stations/dongcheng/", "county"),
+    ("西山县", "stations/xishan/", "county"),
+    ("岭口镇", "stations/beiling-lingkou/", "township"),
+    ("云雾乡", "stations/xishan-yunwu/", "township"),
+    ("莲花街道", "stations/nanhu-lianhua/", "street"),
+    ("大坪村", "stations/xishan-shimen-daping/", "village"),
+    ("石板桥社区", "stations/dongcheng-qingshi-shibanqiao/", "community"),
+    ("上坝", "stations/beiling-lingkou-shangba/", "village without 村"),
+    ("坪村", "stations/xishan-shimen-daping/", "middle of a name"),
+    # full station names
+    ("北岭县马鞍乡社工站", "stations/beiling-maan/", "station"),
+    ("青石街道新街社区社会工作服务室", "stations/dongcheng-qingshi-xinjie/", "station"),
+    ("南湖区湖滨街道社会工作服务站", "stations/nanhu-hubin/", "station"),
+    # the first characters of a longer name
+    ("石门镇大", "stations/xishan-shimen-daping/", "first 4 characters"),
+    ("桂花镇丹", "stations/dongcheng-guihua-dangui/", "first 4 characters"),
+    ("松林镇杉", "stations/beiling-songlin-shanmu/", "first 4 characters"),
+    ("双河镇杨柳", "stations/xishan-shuanghe-yangliu/", "first 5 characters"),
+    # full service names
+    ("老年人巡访关爱", "services/elderly-visit/", "service, split"),
+    ("婚姻家庭关系调适", "services/family-mediation/", "service, split"),
+    ("就业信息与技能培训对接", "services/job-matching/", "service, split"),
+    ("四点半课堂课业辅导", "services/homework-club/", "service"),
+    # two-character words
+    ("心理", "services/counseling/", "word"),
+    ("养老", "services/elderly-visit/", "word"),
+    ("关爱", "services/elderly-visit/", "word, split"),
+    ("调解", "services/dispute-mediation/", "word"),
+    ("禁毒", "services/drug-rehab-support/", "word"),
+    ("康复", "services/disability-support/", "word"),
+    # group names and aliases (data/services.yaml groups)
+    ("老人", "services/elderly-visit/", "alias of 老年人"),
+    ("留守儿童", "services/child-guardianship/", "alias of 儿童"),
+    ("残疾人", "services/disability-support/", "group"),
+    ("低保户", "services/assistance-casework/", "alias of 低保和特困家庭"),
+    ("农民工", "services/migrant-integration/", "alias of 流动人口"),
+    ("未成年人", "services/youth-prevention/", "alias of 青少年"),
+    # operators (data/agencies.yaml)
+    ("启航", "stations/beiling-songlin/", "operator, split"),
+    ("滨江市启航社会工作服务中心", "stations/beiling-songlin/", "operator, full name"),
+    ("邻里社会工作服务社", "stations/nanhu-hubin/", "operator"),
+    # two words
+    ("石门镇 老人", "stations/xishan-shimen/", "place and group"),
+]
+
+
+def wait_done(page) -> None:
+    """search.js sets aria-busy="false" on the list when a search has been shown."""
+    page.wait_for_selector('#sgz-results[aria-busy="false"]', state="attached")
+
+
+def shown(page) -> list[str]:
+    """Result links, as site paths relative to the sub-folder (stations/x/)."""
+    hrefs = page.eval_on_selector_all("#sgz-results .sgz-card__title",
+                                      "links => links.map(a => a.href)")
+    return [urlsplit(h).path.removeprefix("/sgz/") for h in hrefs]
+
+
+def total(page) -> int:
+    found = re.search(r"找到 (\d+) 个结果", page.inner_text("#sgz-status"))
+    return int(found[1]) if found else 0
+
+
+def open_search(page, site_url: str, query: str, **filters: str) -> None:
+    params = "&".join(f"{k}={quote(v)}" for k, v in {"q": query, **filters}.items())
+    page.goto(f"{site_url}search/?{params}")
+    wait_done(page)
+
+
+@pytest.mark.parametrize("query,expected,why", RECALL, ids=[q for q, _, _ in RECALL])
+def test_query_finds_page(page, site_url: str, query: str, expected: str, why: str) -> None:
+    open_search(page, site_url, query)
+    results = shown(page)
+    assert expected in results[:TOP], f"{query}({why}):前 {TOP} 个结果是 {results[:TOP]}"
+
+
+def test_recall_set_is_large_enough() -> None:
+    assert len(RECALL) >= 25
+    assert len({q for q, _, _ in RECALL}) == len(RECALL), "duplicate query"
+
+
+def test_result_cards(page, site_url: str) -> None:
+    """A station card: title link that opens from the sub-folder, kind, address, phone, open-now."""
+    open_search(page, site_url, "大坪村")
+    first = page.locator("#sgz-results > li").first
+    assert first.locator(".sgz-card__kind").inner_text() == "站点"
+    assert first.locator(".sgz-card__address").inner_text().startswith("地址:")
+    assert first.locator("a.sgz-call").first.get_attribute("href").startswith("tel:")
+    assert first.locator(".sgz-open-now").inner_text()
+    excerpt = first.locator(".sgz-card__excerpt")
+    assert excerpt.locator("mark").count() >= 1
+    first.locator(".sgz-card__title").click()
+    page.wait_for_load_state()
+    assert page.url == f"{site_url}stations/xishan-shimen-daping/"
+    assert page.locator("h1").inner_text() == "石门镇大坪村社会工作服务室"
+
+
+def test_excerpts_show_page_text_not_search_forms(page, site_url: str) -> None:
+    """The hidden forms are metadata: an excerpt never shows a run of suffixes."""
+    open_search(page, site_url, "启航")
+    excerpts = page.eval_on_selector_all(".sgz-card__excerpt", "ps => ps.map(p => p.textContent)")
+    assert excerpts
+    for text in excerpts:
+        assert "航社会工作服务中心 " not in text  # a suffix form of 启航社会工作服务中心
+        assert '"hours"' not in text  # the opening-hours metadata stays out of page text
+
+
+def test_empty_query_shows_suggestions(page, site_url: str) -> None:
+    open_search(page, site_url, "")
+    assert page.locator("#sgz-suggest").is_visible()
+    assert page.locator("#sgz-results > li").count() == 0
+
+
+def test_no_results_shows_suggestions(page, site_url: str) -> None:
+    open_search(page, site_url, "潜水艇")
+    assert "没有找到" in page.inner_text("#sgz-status")
+    assert page.locator("#sgz-suggest").is_visible()
+    assert page.locator("#sgz-suggest a").first.get_attribute("href").startswith("../")
+
+
+# -- filters: filled from pagefind.filters(); choosing one narrows the results -----------------
+
+FILTERS = [
+    ("county", "西山县"),
+    ("level", "村(社区)服务室"),
+    ("domain", "心理健康"),
+    ("group", "残疾人"),
+]
+
+
+def filter_values(site_url: str, path: str, name: str) -> list[str]:
+    """The values a built page declares for a pagefind filter, read from its HTML."""
+    with urllib.request.urlopen(f"{site_url}{path}") as response:
+        html = response.read().decode("utf-8")
+    return re.findall(rf'data-pagefind-filter="{name}">([^<]*)<', html)
+
+
+@pytest.mark.parametrize("name,value", FILTERS, ids=[n for n, _ in FILTERS])
+def test_filter_narrows_results(page, site_url: str, name: str, value: str) -> None:
+    open_search(page, site_url, "服务")
+    before = total(page)
+    select = page.locator(f'select[data-filter="{name}"]')
+    assert value in select.locator("option").all_inner_texts(), "options come from pagefind.filters()"
+    select.select_option(value)
+    wait_done(page)
+    after, results = total(page), shown(page)
+    assert 0 < after < before
+    for path in results:
+        assert value in filter_values(site_url, path, name), f"{path} is not {name}={value}"
+    assert f"{name}=" in page.url, "the address bar keeps the chosen filter"
+    # The same address opened afresh gives the same results (filters chosen from the URL).
+    page.goto(page.url)
+    wait_done(page)
+    assert shown(page) == results
