@@ -27,10 +27,8 @@ def digest(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("demo") / "site"
-    assert build(DATA, out) == 0
-    return out
+def site(demo_site: Path) -> Path:
+    return demo_site
 
 
 def page(site: Path, path: str) -> str:

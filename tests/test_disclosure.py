@@ -6,7 +6,6 @@ rendered pages must show the concrete figures, not merely exist.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from pathlib import Path
 
@@ -20,22 +19,14 @@ DATA = ROOT / "data"
 
 
 @pytest.fixture(scope="module")
-def views() -> Views:
-    prepared = pipeline.prepare(DATA)
-    assert prepared.ok and prepared.portal.site.as_of == dt.date(2026, 10, 31)
-    return Views(prepared.portal, prepared.issues)
+def views(demo_views: Views) -> Views:
+    assert demo_views.p.site.as_of == dt.date(2026, 10, 31)
+    return demo_views
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("disclosure") / "site"
-    saved = dict(os.environ)
-    try:
-        assert cli.build(DATA, out, ROOT / "mkdocs.yml") == 0
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    return out
+def site(demo_site: Path) -> Path:
+    return demo_site
 
 
 def text(site: Path, path: str) -> str:

@@ -2,7 +2,8 @@
 reports due, evaluations, money with barred categories, attachments and findings."""
 from __future__ import annotations
 
-import os
+import datetime as dt
+
 import re
 from pathlib import Path
 
@@ -16,22 +17,14 @@ DATA = ROOT / "data"
 
 
 @pytest.fixture(scope="module")
-def views() -> Views:
-    prepared = pipeline.prepare(DATA)
-    assert prepared.ok
-    return Views(prepared.portal, prepared.issues)
+def views(demo_views: Views) -> Views:
+    assert demo_views.p.site.as_of == dt.date(2026, 10, 31)
+    return demo_views
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("projects") / "site"
-    saved = dict(os.environ)
-    try:
-        assert cli.build(DATA, out, ROOT / "mkdocs.yml") == 0
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    return out
+def site(demo_site: Path) -> Path:
+    return demo_site
 
 
 def html(site: Path, pid: str) -> str:

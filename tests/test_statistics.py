@@ -1,7 +1,8 @@
 """The statistics page on the demo data: coverage, staff, services by year, money; charts with tables."""
 from __future__ import annotations
 
-import os
+import datetime as dt
+
 import re
 from pathlib import Path
 
@@ -16,10 +17,9 @@ DATA = ROOT / "data"
 
 
 @pytest.fixture(scope="module")
-def views() -> Views:
-    prepared = pipeline.prepare(DATA)
-    assert prepared.ok
-    return Views(prepared.portal, prepared.issues)
+def views(demo_views: Views) -> Views:
+    assert demo_views.p.site.as_of == dt.date(2026, 10, 31)
+    return demo_views
 
 
 @pytest.fixture(scope="module")
@@ -28,15 +28,8 @@ def page(views: Views) -> statistics.StatisticsView:
 
 
 @pytest.fixture(scope="module")
-def html(tmp_path_factory: pytest.TempPathFactory) -> str:
-    out = tmp_path_factory.mktemp("statistics") / "site"
-    saved = dict(os.environ)
-    try:
-        assert cli.build(DATA, out, ROOT / "mkdocs.yml") == 0
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    return (out / "statistics" / "index.html").read_text(encoding="utf-8")
+def html(demo_site: Path) -> str:
+    return (demo_site / "statistics" / "index.html").read_text(encoding="utf-8")
 
 
 def flat(html: str) -> str:

@@ -11,7 +11,9 @@ import io
 import logging
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from . import publish, search
 from .issues import ERROR, Issue, errors, report
@@ -51,37 +53,56 @@ def check(data_dir: Path) -> int:
     return 1 if errors(prepared.issues) else 0
 
 
+@contextmanager
+def _build_env(data_dir: Path, as_of: dt.date) -> Iterator[None]:
+    """Environment for one mkdocs run, restored afterwards (the hooks read PORTAL_DATA)."""
+    saved = {k: os.environ.get(k) for k in ("PORTAL_DATA", "SOURCE_DATE_EPOCH")}
+    os.environ["PORTAL_DATA"] = str(data_dir.resolve())
+    # Same data and as-of date -> same bytes (mkdocs dates the sitemap from this).
+    os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(as_of.timetuple()))
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _render(prepared: Prepared, data_dir: Path, out: Path, config_file: Path) -> None:
+    """mkdocs into `out`, then the search index."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    with _build_env(data_dir, prepared.portal.site.as_of):
+        config = load_config(str(config_file), site_dir=str(out))
+        config.plugins.on_startup(command="build", dirty=False)
+        hand_off(data_dir, prepared)
+        mkdocs_build(config)
+    search.index(out)
+
+
 def build(data_dir: Path, site_dir: Path, config_file: Path) -> int:
-    """Validate, render with mkdocs into a staging folder, index, then swap in."""
+    """Validate, render into a staging folder, index, then swap in; nothing is published on error."""
+    from jinja2 import TemplateError, TemplateSyntaxError
+    from mkdocs.exceptions import MkDocsException
+
     prepared = prepare(data_dir)
     if not prepared.ok:
         print("数据有错误,未生成网站,原有的 site/ 保持不变:", file=sys.stderr)
         print(report(errors(prepared.issues)), file=sys.stderr)
         return 1
-    as_of = prepared.portal.site.as_of
-    os.environ["PORTAL_DATA"] = str(data_dir.resolve())
-    # Same data and as-of date -> same bytes (mkdocs dates the sitemap from this).
-    os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(as_of.timetuple()))
-    from mkdocs.commands.build import build as mkdocs_build
-    from jinja2 import TemplateError, TemplateSyntaxError
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     try:
         with publish.staging(site_dir) as tmp:
-            config = load_config(str(config_file), site_dir=str(tmp))
-            config.plugins.on_startup(command="build", dirty=False)
-            hand_off(data_dir, prepared)
-            mkdocs_build(config)
-            search.index(tmp)
+            _render(prepared, data_dir, tmp, config_file)
     except (MkDocsException, TemplateError, search.SearchIndexError) as err:
         where = f"{err.filename}:{err.lineno}: " if isinstance(err, TemplateSyntaxError) else ""
         print(f"生成网站失败,原有的 site/ 保持不变:{where}{err}", file=sys.stderr)
         return 1
     publish.swap(tmp, site_dir)
-    warnings = len(prepared.issues)
-    print(f"已生成 {site_dir}(判定日期 {as_of},{warnings} 条信息公开提醒)。")
+    print(f"已生成 {site_dir}(判定日期 {prepared.portal.site.as_of},{len(prepared.issues)} 条信息公开提醒)。")
     return 0
 
 

@@ -1,0 +1,28 @@
+"""Shared fixtures: the demo site is built once per test session and read by many tests."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from portal import cli, pipeline
+from portal.views import Views
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+CONFIG = ROOT / "mkdocs.yml"
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample data built into a fresh folder (as_of 2026-10-31)."""
+    out = tmp_path_factory.mktemp("demo") / "site"
+    assert cli.build(DATA, out, CONFIG) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_views() -> Views:
+    prepared = pipeline.prepare(DATA)
+    assert prepared.ok
+    return Views(prepared.portal, prepared.issues)
