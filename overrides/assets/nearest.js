@@ -24,8 +24,9 @@
 
   /* '约 850 米' under a kilometre, '约 3.2 公里' above, whole kilometres from 100 km. */
   function formatDistance(m) {
-    if (m < 1000) { return "约 " + Math.max(10, Math.round(m / 10) * 10) + " 米"; }
-    if (m < 100000) { return "约 " + (Math.round(m / 100) / 10).toFixed(1) + " 公里"; }
+    var metres = Math.round(m / 10) * 10, km = Math.round(m / 100) / 10;
+    if (metres < 1000) { return "约 " + Math.max(10, metres) + " 米"; }
+    if (km < 100) { return "约 " + km.toFixed(1) + " 公里"; }
     return "约 " + Math.round(m / 1000) + " 公里";
   }
 

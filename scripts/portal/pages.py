@@ -41,12 +41,11 @@ LIST_PAGES = [
 def page_specs(p: Portal) -> list[PageSpec]:
     """Every generated page, in a stable order."""
     specs = [PageSpec(src, kind, "", title, desc) for src, kind, title, desc in LIST_PAGES]
-    specs += [PageSpec(urls.source_of("station", s.id), "station", s.id, s.name,
-                       f"{s.name}:地址 {s.address},电话 {'、'.join(s.phones)}")
-              for s in p.stations.values()]
-    specs += [PageSpec(poster_source(s.id), "poster", s.id, f"{s.name}(公示海报)",
-                       f"{s.name}公示海报:A4 打印,张贴在站点公示栏")
-              for s in p.stations.values()]
+    for s in p.stations.values():  # each poster right after its station: they share one QR code (qr.py)
+        specs += [PageSpec(urls.source_of("station", s.id), "station", s.id, s.name,
+                           f"{s.name}:地址 {s.address},电话 {'、'.join(s.phones)}"),
+                  PageSpec(poster_source(s.id), "poster", s.id, f"{s.name}(公示海报)",
+                           f"{s.name}公示海报:A4 打印,张贴在站点公示栏")]
     specs += [PageSpec(urls.source_of("service", s.id), "service", s.id, s.name, s.summary)
               for s in p.services.values()]
     specs += [PageSpec(urls.source_of("project", x.id), "project", x.id, x.title,

@@ -8,6 +8,7 @@ so, so that nobody prints a code that leads nowhere.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import segno
 from markupsafe import Markup
@@ -41,13 +42,15 @@ def svg(text: str, label: str) -> Markup:
     return Markup(out.replace("<svg ", '<svg role="img" ', 1))
 
 
+@lru_cache(maxsize=256)
 def station_qr(station_id: str, base_url: str | None) -> StationQr:
+    """Cached: choosing the mask costs ~10 ms, and the poster (rendered right after its station) reuses it."""
     text = target(urls.station(station_id), base_url)
     return StationQr(svg(text, "本站网页二维码"), text, bool(base_url))
 
 
 def poster_url(station_id: str) -> str:
-    """The printable poster page of a station (not in the contract's URL list: not for printing as a QR)."""
+    """The printable poster page of a station (an extra page, not one of the contract's stable URLs)."""
     return urls.station(station_id) + "poster/"
 
 
