@@ -53,7 +53,8 @@ FOCUS_JS = """() => { const el = document.activeElement;
 def _open(browser, url: str, mode: str = "", width: int = 1280):
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",
                                   viewport={"width": width, "height": 900})
-    context.add_init_script(f"try{{localStorage.setItem('sgz-mode', {mode!r})}}catch(e){{}}")
+    if mode:
+        context.add_init_script(f"try{{localStorage.setItem('sgz-mode', {mode!r})}}catch(e){{}}")
     page = context.new_page()
     page.goto(url, wait_until="networkidle")
     return context, page
@@ -167,9 +168,13 @@ def test_open_status_has_a_symbol_and_words(browser, site_url, sample_pages):
     assert status[:2] in ("● ", "○ ") and "开放" in status, status
 
 
-def test_findings_are_told_in_words(built_site):
+def test_statuses_are_told_in_words(built_site):
+    """Every coloured status (finding badge, report due/late/missing, checklist, verdict: any
+    `sgz-x--state` class) carries Chinese words, not only a colour or a symbol."""
     import re
-    badges = [m for f in sorted(built_site.rglob("index.html"))
-              for m in re.findall(r'<span class="sgz-badge[^"]*">([^<]*)</span>', f.read_text(encoding="utf-8"))]
-    assert badges, "the demo data has findings"
-    assert all(b.strip() for b in badges), "every finding badge carries words, not only a colour"
+    status = re.compile(r'<(\w+) class="[^"]*\bsgz-[a-z]+--[a-z_]+[^"]*"[^>]*>(.*?)</\1>', re.S)
+    found = [(f.relative_to(built_site).as_posix(), re.sub(r"<[^>]+>", "", m.group(2)).strip())
+             for f in sorted(built_site.rglob("*.html")) for m in status.finditer(f.read_text(encoding="utf-8"))]
+    assert len(found) > 20, "the demo data shows findings and report statuses"
+    wordless = [(page, text) for page, text in found if not re.search(r"[\u4e00-\u9fff]{2}", text)]
+    assert not wordless, wordless[:5]

@@ -26,7 +26,7 @@ TARGETS_JS = """() => {
   }).map(el => {
     const box = el.getBoundingClientRect(), st = getComputedStyle(el);
     const rest = el.parentElement.textContent.replace(el.textContent, "");
-    return {html: el.outerHTML.slice(0, 90), w: box.width, h: box.height,
+    return {html: el.outerHTML.slice(0, 90), w: box.width, h: box.height, x: box.left, y: box.top,
             inline: el.tagName === "A" && st.display === "inline" && words.test(rest)};
   });
 }"""
@@ -34,7 +34,8 @@ TARGETS_JS = """() => {
 
 def _phone(browser, url: str, mode: str = ""):
     context = browser.new_context(**PHONE)
-    context.add_init_script(f"try{{localStorage.setItem('sgz-mode', {mode!r})}}catch(e){{}}")
+    if mode:
+        context.add_init_script(f"try{{localStorage.setItem('sgz-mode', {mode!r})}}catch(e){{}}")
     page = context.new_page()
     page.goto(url, wait_until="networkidle")
     if "search/" in url:
@@ -61,6 +62,14 @@ def test_touch_targets_are_44px(browser, site_url, sample_pages, kind, mode):
     assert len(checked) >= 3
     small = [(t["html"], round(t["w"]), round(t["h"])) for t in checked if t["w"] < 43.5 or t["h"] < 43.5]
     assert not small, f"{kind}: targets under 44x44 CSS px: {small[:6]}"
+    assert not _overlaps(checked), f"{kind}: targets overlap, so each is smaller than it looks"
+
+
+def _overlaps(boxes: list[dict]) -> list[tuple[str, str]]:
+    def cut(a: dict, b: dict) -> bool:
+        return (min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"]) > 1
+                and min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"]) > 1)
+    return [(a["html"], b["html"]) for i, a in enumerate(boxes) for b in boxes[i + 1:] if cut(a, b)]
 
 
 def test_drawer_links_are_44px_tall(browser, site_url, sample_pages):
