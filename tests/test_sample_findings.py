@@ -1,0 +1,43 @@
+"""The bundled sample data, judged at its fixed as-of date (2026-10-31), gives exactly
+the findings it was designed to give: one complete project with none, one missing
+monthly brief, one late self-assessment, barred expenditure categories, a
+non-standard station name and an outside operator rated below 3A."""
+from __future__ import annotations
+
+from portal.views import Views
+
+EXPECTED = [
+    ("R01_name_branding", "beiling-maan", "data/stations/beiling.yaml", 199, "stations[7].name"),
+    ("R02_township_staffing", "xishan-yunwu", "data/stations/xishan.yaml", 250, "stations[8].staff"),
+    ("R04_outside_operator_rating", "beiling-songlin", "data/stations/beiling.yaml", 128,
+     "stations[4].operator"),
+    ("R06_monthly_brief_missing", "nanhu-hubin-2026", "data/projects/nanhu-hubin-2026.yaml", 33, "reports"),
+    ("R07_self_assessment_late", "xishan-shimen-2026", "data/projects/xishan-shimen-2026.yaml", 79,
+     "reports[5].published"),
+    ("R09_barred_category", "xishan-shimen-2026", "data/projects/xishan-shimen-2026.yaml", 120,
+     "expenditures[4].category"),
+    ("R09_barred_category", "xishan-shimen-2026", "data/projects/xishan-shimen-2026.yaml", 121,
+     "expenditures[5].category"),
+    ("R10_verification", "nanhu-xinqiao-changgang", "data/stations/nanhu.yaml", 350, "stations[11].verified"),
+    ("R10_verification", "xishan-shuanghe", "data/stations/xishan.yaml", 152, "stations[4].verified"),
+]
+
+
+def test_exact_findings_on_the_sample_data(demo_views: Views) -> None:
+    found = sorted(((i.code, i.subject, i.file, i.line, i.path) for f in demo_views.findings.values() for i in f),
+                   key=lambda t: (t[0], t[1], t[3]))
+    assert found == sorted(EXPECTED, key=lambda t: (t[0], t[1], t[3]))
+
+
+def test_the_completed_project_has_no_finding(demo_views: Views) -> None:
+    assert demo_views.p.projects["dongcheng-qingshi-2025"].status == "completed"
+    assert "dongcheng-qingshi-2025" not in demo_views.findings
+
+
+def test_messages_name_the_gap_in_chinese(demo_views: Views) -> None:
+    messages = {i.code: i.message for f in demo_views.findings.values() for i in f}
+    assert messages["R06_monthly_brief_missing"] == "2026-05 月简报未发布(截止日 2026-06-15)"
+    assert messages["R07_self_assessment_late"] == "2026-H1 自评报告于 2026-08-20 发布,晚于截止日 2026-07-30"
+    assert messages["R04_outside_operator_rating"].startswith("外地运营机构“")
+    assert "2A" in messages["R04_outside_operator_rating"]
+    assert messages["R01_name_branding"].startswith("站点名称应以“社会工作服务站”结尾")
