@@ -15,7 +15,7 @@ cuts it. Metadata stays out of the page text, so excerpts never show them.
 
 Two fields, because pagefind adds a ranking boost per metadata field that
 matches (weights set in search.js): `name` holds what the page is (its own
-name; for a service also the groups it serves) and is boosted like a title;
+name; for a service also its domain and groups) and is boosted like a title;
 `more` (places, address, operator, services offered) only makes the page
 findable, it does not push it up.
 """
@@ -45,9 +45,9 @@ def forms(phrase: str) -> list[str]:
 def _longest(words: Iterable[str], covered: Iterable[str] = ()) -> list[str]:
     """Drop words that start another word (here or in `covered`): prefix search finds the longer
     one for every query the shorter would match, and repeats only inflate the ranking boost."""
-    unique = sorted(set(words))
-    pool = sorted(set(unique) | set(covered))
-    return [w for w in unique if not _extended(pool, w)]
+    unique, done = sorted(set(words)), set(covered)
+    pool = sorted(set(unique) | done)
+    return [w for w in unique if w not in done and not _extended(pool, w)]
 
 
 def _extended(pool: list[str], word: str) -> bool:
@@ -57,7 +57,7 @@ def _extended(pool: list[str], word: str) -> bool:
 
 
 def index_terms(names: Iterable[str], more: Iterable[str] = ()) -> SearchTerms:
-    """`names`: what the page is (its name; a service's groups); `more`: what it is also found by."""
+    """`names`: what the page is (its name; a service's domain and groups); `more`: what else finds it."""
     name_forms = _longest(f for p in names for f in forms(p))
     more_forms = _longest((f for p in more for f in forms(p)), covered=name_forms)
     return SearchTerms(name=" ".join(name_forms), more=" ".join(more_forms))

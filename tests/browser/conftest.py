@@ -33,16 +33,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    if CHROMIUM.exists():
-        return
-    skip = pytest.mark.skip(reason=f"浏览器测试需要 {CHROMIUM}(运行 make browser 安装 Debian 的 chromium)")
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.fspath).parents:
-            item.add_marker(skip)
-
-
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo site, built once per test session."""
@@ -72,12 +62,15 @@ def _wait_until_up(url: str, server: subprocess.Popen, seconds: float = 15) -> N
 
 @pytest.fixture(scope="session")
 def server_port(built_site: Path) -> Iterator[int]:
-    """`python -m portal serve` on a free port with the /sgz/ prefix; stopped at teardown."""
+    """`python -m portal serve` on a free port with the /sgz/ prefix; stopped at teardown.
+    Its stderr goes to serve.log next to the site (a pipe nobody reads could fill and block it)."""
     port = _free_port()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "scripts"), os.environ.get("PYTHONPATH", "")])}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "portal", "serve", "--site", str(built_site), "--port", str(port),
-         "--prefix", PREFIX], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    paths = [str(ROOT / "scripts"), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    with open(built_site.parent / "serve.log", "wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "portal", "serve", "--site", str(built_site), "--port", str(port),
+             "--prefix", PREFIX], env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:
         _wait_until_up(f"http://127.0.0.1:{port}{PREFIX}", server)
         yield port
@@ -99,9 +92,9 @@ def site_url(server_port: int) -> str:
 @pytest.fixture(scope="session")
 def browser() -> Iterator["Browser"]:
     """Headless Chromium (Debian's), shared by the session."""
-    sync_api = pytest.importorskip("playwright.sync_api")
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} 不存在")
+        pytest.skip(f"浏览器测试需要 {CHROMIUM}(运行 make browser 安装 Debian 的 chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                               args=CHROMIUM_ARGS)
