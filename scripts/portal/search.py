@@ -17,6 +17,8 @@ from pathlib import Path
 from . import cbor
 
 SIGNATURE = b"pagefind_dcd"
+# Pagefind's ready-made UIs (~420 KB); our search page uses the JS API only (search.js).
+UNUSED_UI = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
 
 
 class SearchIndexError(RuntimeError):
@@ -30,6 +32,9 @@ def index(site_dir: Path) -> None:
     if done.returncode != 0:
         raise SearchIndexError(f"建立搜索索引失败:{done.stderr.strip() or done.stdout.strip()}")
     canonicalize(site_dir / "pagefind")
+    for unused in UNUSED_UI:
+        for path in (site_dir / "pagefind").glob(unused):
+            path.unlink()
 
 
 def _read(path: Path):
