@@ -18,7 +18,12 @@ from .issues import Issue, issue
 Path_ = tuple[str | int, ...]
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (several times faster on large data);
+# the resolver and constructors stay Python, so the rule changes below apply to both.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
     """SafeLoader without timestamps and sexagesimal integers."""
 
 

@@ -27,6 +27,9 @@ class _EscapeHtml(markdown.Extension):
         md.inlinePatterns.deregister("html")
 
 
+_MD = markdown.Markdown(extensions=[_EscapeHtml(), "tables", "sane_lists"])  # reset() per use
+
+
 def _heading_shift(text: str) -> str:
     # Headings inside data sit under the page's own h2s: # becomes ###.
     return re.sub(r"^(#{1,4})(?=\s)", lambda m: "#" * min(len(m[1]) + 2, 6), text, flags=re.M)
@@ -36,8 +39,7 @@ def render(text: str | None) -> Markup:
     """Markdown -> sanitized HTML, ready for a template."""
     if not text:
         return Markup("")
-    md = markdown.Markdown(extensions=[_EscapeHtml(), "tables", "sane_lists"])
-    html = md.convert(_heading_shift(text))
+    html = _MD.reset().convert(_heading_shift(text))
     clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES,
                       link_rel="noopener noreferrer")
     return Markup(clean)
