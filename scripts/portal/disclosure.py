@@ -299,10 +299,11 @@ def portal_view(views: "Views") -> DisclosureView:
     for sid in sorted(p.stations, key=lambda s: (p.stations[s].region, s)):
         by_group[group_of(p, p.stations[sid].region)].append(sid)
     rows = {sid: _station_row(views, sid, checklist_for(p, sid, due, params)) for sid in p.stations}
-    groups_of_project = {x: {group_of(p, p.stations[s].region) for s in pr.stations}
-                         for x, pr in p.projects.items()}
-    counties = [_county_row(views, c, [rows[s] for s in sids],
-                            [x for x in sorted(p.projects) if c in groups_of_project[x]], due, sids)
+    projects_by_group: dict[str, list[str]] = {c: [] for c in codes}  # one pass, not counties x projects
+    for x in sorted(p.projects):
+        for c in sorted({group_of(p, p.stations[s].region) for s in p.projects[x].stations}):
+            projects_by_group[c].append(x)
+    counties = [_county_row(views, c, [rows[s] for s in sids], projects_by_group[c], due, sids)
                 for c, sids in sorted(by_group.items())]
     every = [s for c, sids in sorted(by_group.items()) for s in sids]
     total = _county_row(views, "", [rows[s] for s in every], sorted(p.projects), due, every)
