@@ -23,6 +23,17 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_views() -> Views:
+    """The sample data's page views, judged at its fixed as-of date."""
     prepared = pipeline.prepare(DATA)
-    assert prepared.ok
+    assert prepared.ok and prepared.portal.site.as_of.isoformat() == "2026-10-31"
     return Views(prepared.portal, prepared.issues)
+
+
+@pytest.fixture(scope="session")
+def site(demo_site: Path) -> Path:
+    return demo_site
+
+
+@pytest.fixture(scope="session")
+def views(demo_views: Views) -> Views:
+    return demo_views

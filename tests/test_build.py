@@ -7,7 +7,6 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
 
 from portal import cli
 from portal.search import SIGNATURE, _read
@@ -25,10 +24,6 @@ def digest(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
-
-@pytest.fixture(scope="module")
-def site(demo_site: Path) -> Path:
-    return demo_site
 
 
 def page(site: Path, path: str) -> str:

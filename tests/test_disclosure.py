@@ -9,24 +9,14 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import pytest
 
-from portal import cli, disclosure, pipeline, rules
+from portal import disclosure, rules
 from portal.views import Views
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 
 
-@pytest.fixture(scope="module")
-def views(demo_views: Views) -> Views:
-    assert demo_views.p.site.as_of == dt.date(2026, 10, 31)
-    return demo_views
-
-
-@pytest.fixture(scope="module")
-def site(demo_site: Path) -> Path:
-    return demo_site
 
 
 def text(site: Path, path: str) -> str:

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from . import urls
 from .issues import ERROR
-from .model import Portal, Project, Report, Station
+from .model import Portal, Station
 from .urls import Link
 from .schedule import KIND_ORDER, DueReport, due_reports
-from .words import REPORT_WORDS, day_ranges
+from .words import day_ranges
 
 if TYPE_CHECKING:
     from .views import Views

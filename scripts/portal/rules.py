@@ -16,7 +16,6 @@ is always an error, whatever `rules.yaml` says.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -24,7 +23,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .issues import ERROR, WARNING, Issue, issue
 from .load import Document, RawData
-from .model import Portal, Project, Report, Source, Station
+from .model import Portal, Project, Source, Station
 from .pii import find_personal_info
 from .schedule import due_reports
 
