@@ -10,6 +10,7 @@ from pathlib import Path
 
 from portal import cli
 from portal.search import SIGNATURE, _read
+from tests.sitetext import page_html as page, text_of
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -24,14 +25,6 @@ def digest(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
-
-
-def page(site: Path, path: str) -> str:
-    return (site / path / "index.html").read_text(encoding="utf-8")
-
-
-def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def test_station_page_shows_what_a_resident_needs(site: Path) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from portal import disclosure, rules
 from portal.views import Views
+from tests.sitetext import page_html, text_of
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -20,8 +21,7 @@ DATA = ROOT / "data"
 
 
 def text(site: Path, path: str) -> str:
-    html = (site / path / "index.html").read_text(encoding="utf-8")
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return text_of(page_html(site, path))
 
 
 def due(views: Views, pid: str, as_of: dt.date | None = None) -> list[disclosure.DueReport]:

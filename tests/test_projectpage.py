@@ -9,6 +9,7 @@ from pathlib import Path
 
 from portal import projectpage
 from portal.views import Views
+from tests.sitetext import page_html, text_of
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -17,11 +18,10 @@ DATA = ROOT / "data"
 
 
 def html(site: Path, pid: str) -> str:
-    return (site / "projects" / pid / "index.html").read_text(encoding="utf-8")
+    return page_html(site, f"projects/{pid}")
 
 
-def flat(page: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+flat = text_of
 
 
 def test_completed_project_every_report_on_time(views: Views) -> None:

@@ -16,6 +16,7 @@ import segno
 
 from portal import cli, pipeline, qr
 from portal.views import Views
+from tests.sitetext import page_html as read, text_of
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "minimal" / "data"
@@ -91,14 +92,6 @@ def hosted_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with open(data / "site.yaml", "a", encoding="utf-8") as f:
         f.write(f"base_url: {BASE}\n")
     return build(data, tmp_path_factory.mktemp("hosted") / "site")
-
-
-def read(site: Path, path: str) -> str:
-    return (site / path / "index.html").read_text(encoding="utf-8")
-
-
-def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def test_station_page_shows_qr_note_and_poster_link(demo_site: Path) -> None:
