@@ -166,6 +166,8 @@ class Views:
             if f.subject:
                 self.findings.setdefault(f.subject, []).append(f)
         self.subtree = self._stations_under_regions()
+        # The poster page follows its station page; keep just that one view (memory stays flat).
+        self._last_station: StationView | None = None
 
     # -- shared helpers ------------------------------------------------------
     def _stations_under_regions(self) -> dict[str, list[str]]:
@@ -194,6 +196,11 @@ class Views:
 
     # -- pages ---------------------------------------------------------------
     def station(self, sid: str) -> StationView:
+        if self._last_station is None or self._last_station.station.id != sid:
+            self._last_station = self._station(sid)
+        return self._last_station
+
+    def _station(self, sid: str) -> StationView:
         import json
 
         p, st = self.p, self.p.stations[sid]
