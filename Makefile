@@ -1,36 +1,47 @@
 # Public interface (bureaus script these; keep them stable):
 #   make serve   set up, build the demo site, serve it on http://127.0.0.1:8000/
-#   make test    set up and run the whole test suite (installs Debian's chromium if missing)
+#   make test    set up (with the test tools) and run the whole test suite (installs Debian's chromium if missing)
 #   make site    build site/ from data/ (nothing is published if the data has errors)
 #   make check   validate data/ and print every problem and rule finding
 # Options: PORTAL_AS_OF=YYYY-MM-DD (judge at this date), DATA=path/to/data, PORT=8000, PREFIX=/sgz/
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
-DATA   ?= data
+PINS   := $(shell cat constraints.txt pyproject.toml | cksum | cut -d' ' -f1)
+RUNTIME_STAMP := $(VENV)/.runtime-$(PINS)
+TEST_STAMP    := $(VENV)/.test-$(PINS)
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+DATA   ?=
 PORT   ?= 8000
 PREFIX ?= /
-export PYTHONPATH := $(CURDIR)/scripts
+PORTAL := $(BIN)/sgz-portal $(if $(DATA),--data $(DATA))
 
-.PHONY: setup check site serve test browser bench update-golden clean
+.PHONY: setup setup-test check site serve test lint browser bench update-golden clean
 
-setup: $(STAMP)
+# The runtime set only: a bureau that builds the site does not install the test tools.
+setup: $(RUNTIME_STAMP)
 
-$(STAMP): requirements.txt
+$(RUNTIME_STAMP): constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	rm -f $(VENV)/.installed-*
+	$(PIP) -e .
+	rm -f $(VENV)/.runtime-*
+	touch $@
+
+setup-test: $(TEST_STAMP)
+
+$(TEST_STAMP): $(RUNTIME_STAMP)
+	$(PIP) -e '.[test]'
+	rm -f $(VENV)/.test-*
 	touch $@
 
 check: setup
-	$(BIN)/python -m portal --data $(DATA) check
+	$(PORTAL) check
 
 site: setup
-	$(BIN)/python -m portal --data $(DATA) build
+	$(PORTAL) build
 
 serve: site
-	$(BIN)/python -m portal serve --port $(PORT) --prefix $(PREFIX)
+	$(PORTAL) serve --port $(PORT) --prefix $(PREFIX)
 
 # Debian's Chromium (Playwright cannot download its own browser here) and CJK fonts.
 browser:
@@ -39,14 +50,18 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
 
-test: setup browser
+lint: setup-test
+	$(BIN)/ruff check scripts tests bench
+	$(BIN)/mypy
+
+test: setup-test browser lint
 	$(BIN)/python -m pytest -q
 
 bench: setup
 	$(BIN)/python bench/run.py
 
-update-golden: setup
+update-golden: setup-test
 	$(BIN)/python -m tests.golden.update
 
 clean:
-	rm -rf site .site-new-* .site-old-* .pytest_cache
+	rm -rf site .site-new-* .site-old-* .pytest_cache .mypy_cache .ruff_cache

@@ -24,10 +24,8 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT / "scripts") not in sys.path:
-    sys.path.insert(0, str(ROOT / "scripts"))
 
-from portal.validate import USCC_CHARS, uscc_check_char  # noqa: E402
+from sgz_portal.data.validate import USCC_CHARS, uscc_check_char  # noqa: E402
 
 AS_OF = dt.date(2026, 10, 31)
 CITY_CODE = "990100"
@@ -388,8 +386,8 @@ def generate(n_stations: int, out_dir: Path, seed: int = 1) -> Path:
 
 def check(data_dir: Path):
     """`prepare()` the tree and fail loudly if the data has any error (warnings are expected)."""
-    from portal.issues import errors, report
-    from portal.pipeline import prepare
+    from sgz_portal.data.issues import errors, report
+    from sgz_portal.pipeline import prepare
 
     prepared = prepare(Path(data_dir))
     if not prepared.ok:

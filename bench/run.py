@@ -5,8 +5,8 @@
     python bench/run.py --max-slope 1.2 --keep /tmp/bench 2000
 
 For each size: generate a contract-valid data/ tree (bench/generate.py), then run
-`python -m portal --data <tmp>/data build --site <tmp>/site` in a fresh process.
-A shim (SHIM below) runs the portal module exactly as `-m` does and wraps
+`python -m sgz_portal --data <tmp>/data build --site <tmp>/site` in a fresh process.
+A shim (SHIM below) runs the sgz_portal module exactly as `-m` does and wraps
 prepare / mkdocs / pagefind with timers, so one run gives the wall time, the
 phases and the peak memory of that process and of pagefind. Exits 1 if the
 log-log slope of wall time against size, from the smallest to the largest size,
@@ -39,7 +39,10 @@ SHIM = r"""
 import json, resource, runpy, sys, time
 out, args = sys.argv[1], sys.argv[2:]
 import mkdocs.commands.build as mb
-from portal import model, pipeline, rules, search
+from sgz_portal.data import model
+from sgz_portal import pipeline
+from sgz_portal.rules import judge as rules
+from sgz_portal.site import search
 times, cpus, facts = {}, {}, {}
 def cpu():
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -66,10 +69,10 @@ def prepare(*a, **k):
                  errors=sum(1 for i in prepared.issues if i.severity == "error"))
     return prepared
 pipeline.prepare = prepare
-sys.argv = ["portal", *args]
+sys.argv = ["sgz-portal", *args]
 code = 0
 try:
-    runpy.run_module("portal", run_name="__main__", alter_sys=True)
+    runpy.run_module("sgz_portal", run_name="__main__", alter_sys=True)
 except SystemExit as exit_:
     code = exit_.code if isinstance(exit_.code, int) else 1
 finally:
@@ -110,7 +113,6 @@ def _tree_size(folder: Path) -> int:
 def _child_env(portal: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("PORTAL_AS_OF", None)  # the generated site.yaml fixes the as-of date
-    env.pop("PORTAL_DATA", None)
     env["PYTHONPATH"] = str(portal / "scripts")  # only the checkout under test
     return env
 
@@ -121,8 +123,8 @@ def measure(size: int, work: Path, seed: int, portal: Path = ROOT) -> Result:
     start = time.perf_counter()
     generate(size, data, seed)
     generated = time.perf_counter() - start
-    command = [sys.executable, "-c", SHIM, str(report), "--data", str(data), "build", "--site", str(site),
-               "--config", str(portal / "mkdocs.yml")]
+    command = [sys.executable, "-c", SHIM, str(report), "--config", str(portal / "mkdocs.yml"),
+               "--data", str(data), "build", "--site", str(site)]
     start = time.perf_counter()
     done = subprocess.run(command, cwd=portal, env=_child_env(portal), capture_output=True, text=True,
                           check=False)

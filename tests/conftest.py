@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from portal import cli, pipeline
-from portal.views import Views
+from sgz_portal import cli
+
+from sgz_portal import pipeline
+from sgz_portal.pages.views import Views
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

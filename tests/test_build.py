@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 
-from portal import cli
-from portal.search import SIGNATURE, _read
+from sgz_portal import cli
+from sgz_portal.site.search import SIGNATURE, _read
 from tests.sitetext import page_html as page, text_of
 
 ROOT = Path(__file__).resolve().parents[1]

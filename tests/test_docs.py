@@ -1,13 +1,13 @@
 """The editors' reference of messages and rules is generated, and must be current."""
 from __future__ import annotations
 
-from portal import docs
-from portal.issues import MESSAGES
+from sgz_portal import docs
+from sgz_portal.data.issues import MESSAGES
 
 
 def test_error_reference_is_up_to_date() -> None:
     assert docs.TARGET.read_text(encoding="utf-8") == docs.render(), \
-        "DATA-ERRORS.md is stale: run `PYTHONPATH=scripts .venv/bin/python -m portal.docs`"
+        "DATA-ERRORS.md is stale: run `PYTHONPATH=scripts .venv/bin/python -m sgz_portal.docs`"
 
 
 def test_every_code_is_documented() -> None:

@@ -13,7 +13,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from portal import geo, opendata
+from sgz_portal.data import geo
+
+import sgz_portal.opendata as opendata
+from sgz_portal.opendata import tables
 
 # (wgs_lat, wgs_lng, gcj_lat, gcj_lng) from eviltransform's tests.
 EVILTRANSFORM = [
@@ -151,7 +154,7 @@ def demo(demo_views):
 
 
 def test_nearest_points_are_wgs84_rounded_and_sorted(demo) -> None:
-    rows = json.loads(opendata.nearest_json(demo))
+    rows = json.loads(tables.nearest_json(demo))
     located = sorted(s.id for s in demo.stations.values() if s.lat is not None)
     assert [r["id"] for r in rows] == located
     for row in rows:
@@ -160,7 +163,7 @@ def test_nearest_points_are_wgs84_rounded_and_sorted(demo) -> None:
         assert row["url"] == f"stations/{st.id}/" and row["phones"] == list(st.phones)
         lat, lng = geo.convert(st.lat, st.lng, st.crs or "gcj02", "wgs84")
         assert (row["lat"], row["lng"]) == (round(lat, 5), round(lng, 5))
-    assert opendata.nearest_json(demo) == opendata.nearest_json(demo)
+    assert tables.nearest_json(demo) == tables.nearest_json(demo)
 
 
 def test_nearest_points_file_is_published(demo) -> None:

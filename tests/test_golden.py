@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal import cli
+from sgz_portal import cli
 from tests.golden.pages import FIXTURE, ROOT, STORED, render
 
 

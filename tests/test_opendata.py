@@ -25,8 +25,20 @@ from jsonschema import Draft4Validator, Draft202012Validator, FormatChecker
 from referencing import Registry
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-from portal import feed, geo, hsds, ocds, opendata, pipeline
-from portal.views import Views
+from sgz_portal.opendata import feed
+
+from sgz_portal.data import geo
+
+from sgz_portal.opendata import hsds
+
+from sgz_portal.opendata import ocds
+
+import sgz_portal.opendata as opendata
+from sgz_portal.opendata import common
+from sgz_portal.pages import opendata as datapage
+
+from sgz_portal import pipeline
+from sgz_portal.pages.views import Views
 
 ROOT = Path(__file__).resolve().parents[1]
 STANDARDS = Path(__file__).resolve().parents[2] / "shared" / "standards"
@@ -184,7 +196,7 @@ def test_every_station_is_an_hsds_location_in_wgs84(built: dict[str, str], porta
 
 
 def test_service_at_locations_match_the_station_list(built: dict[str, str]) -> None:
-    expected = {(hsds.location_id(s["id"]), opendata.uid("service", sv))
+    expected = {(hsds.location_id(s["id"]), common.uid("service", sv))
                 for s in load(built, "data/stations.json") for sv in s["services"].split(";") if sv}
     found = {(x["location_id"], x["service_id"]) for x in load(built, "data/hsds/service_at_locations.json")}
     assert found == expected
@@ -192,7 +204,7 @@ def test_service_at_locations_match_the_station_list(built: dict[str, str]) -> N
 
 def test_agencies_carry_their_credit_code(built: dict[str, str], portal) -> None:
     codes = {(r["organization_id"], r["identifier"]) for r in load(built, "data/hsds/organization_identifiers.json")}
-    assert codes == {(opendata.uid("agency", a.id), a.uscc) for a in portal.agencies.values()}
+    assert codes == {(common.uid("agency", a.id), a.uscc) for a in portal.agencies.values()}
     assert all(r["identifier_scheme"] == "CN-USCC" for r in load(built, "data/hsds/organization_identifiers.json"))
 
 
@@ -282,9 +294,9 @@ def test_two_builds_are_byte_identical(built: dict[str, str]) -> None:
 def test_report_keys_do_not_depend_on_list_order(portal) -> None:
     pr = portal.projects["dongcheng-hub-2026"]
     shuffled = tuple(dataclasses.replace(r, index=n) for n, r in enumerate(reversed(pr.reports)))
-    before = {(r.type, r.period, r.published): k for r in pr.reports for k in [opendata.report_keys(pr)[r.index]]}
+    before = {(r.type, r.period, r.published): k for r in pr.reports for k in [common.report_keys(pr)[r.index]]}
     moved = dataclasses.replace(pr, reports=shuffled)
-    after = {(r.type, r.period, r.published): k for r in moved.reports for k in [opendata.report_keys(moved)[r.index]]}
+    after = {(r.type, r.period, r.published): k for r in moved.reports for k in [common.report_keys(moved)[r.index]]}
     assert before == after
 
 
@@ -349,7 +361,7 @@ def test_page_lists_every_file_with_its_size(prepared, built: dict[str, str]) ->
     view = Views(prepared.portal, prepared.issues).opendata()
     listed = {d.url: d for s in view.sections for ds in s.datasets for d in ds.downloads}
     assert set(listed) == set(built), "every published file is explained on data/ (and nothing else)"
-    assert listed["data/feed.xml"].size == opendata.size_text(len(built["data/feed.xml"].encode("utf-8")))
+    assert listed["data/feed.xml"].size == datapage.size_text(len(built["data/feed.xml"].encode("utf-8")))
     assert (listed["data/stations.csv"].name, listed["data/stations.csv"].format) == ("stations.csv", "CSV")
     assert view.as_of == prepared.portal.site.as_of.isoformat()
     assert all(ds.description for s in view.sections for ds in s.datasets)
@@ -363,5 +375,5 @@ def test_a_portal_without_projects_publishes_no_empty_package(portal) -> None:
     root = ET.fromstring(files["data/feed.xml"].encode("utf-8"))
     assert root.findall(f"{ATOM}entry") == []
     assert root.findtext(f"{ATOM}updated") == f"{portal.site.as_of.isoformat()}T00:00:00+08:00"
-    view = opendata.page_view(SimpleNamespace(p=bare))
+    view = datapage.view(SimpleNamespace(p=bare, exports=list(files.items())))
     assert "data/ocds.json" not in {d.url for s in view.sections for ds in s.datasets for d in ds.downloads}

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 
-from portal import projectpage
-from portal.views import Views
+from sgz_portal.pages import project as projectpage
+from sgz_portal.pages.views import Views
 from tests.sitetext import page_html, text_of
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,8 +14,12 @@ from pathlib import Path
 import pytest
 import segno
 
-from portal import cli, pipeline, qr
-from portal.views import Views
+from sgz_portal import cli
+
+from sgz_portal import pipeline
+
+from sgz_portal.pages import qr
+from sgz_portal.pages.views import Views
 from tests.sitetext import page_html as read, text_of
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""The eleven disclosure rules (scripts/portal/rules.py, pii.py), judged through the whole flow.
+"""The eleven disclosure rules (scripts/sgz_portal/rules/), judged through the whole flow.
 
 Each test writes a tiny data tree into tmp_path from the Python dicts below (one clean
 portal, changed a little per case), runs `pipeline.prepare`, and asserts exact findings.
@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from portal import rules
-from portal.issues import ERROR, MESSAGES, WARNING
-from portal.pipeline import prepare
-from portal.pii import ID_CHECK, ID_WEIGHTS, find_personal_info, id_valid, luhn_valid
-from portal.rules import RULES, findings_by_subject
+from sgz_portal.rules import judge as rules
+from sgz_portal.data.issues import ERROR, MESSAGES, WARNING
+from sgz_portal.pipeline import prepare
+from sgz_portal.rules.pii import ID_CHECK, ID_WEIGHTS, find_personal_info, id_valid, luhn_valid
+from sgz_portal.rules.judge import RULES, findings_by_subject
 
 AS_OF = dt.date(2025, 6, 30)
-SCHEMA = Path(__file__).resolve().parents[1] / "scripts" / "portal" / "schema" / "rules.schema.json"
+SCHEMA = Path(__file__).resolve().parents[1] / "scripts" / "sgz_portal" / "data" / "schemas" / "rules.schema.json"
 
 HOURS = [{"days": ["mon", "tue", "wed", "thu", "fri"], "open": "09:00", "close": "17:00"}]
 
@@ -445,7 +445,7 @@ def test_settings_keep_personal_info_an_error_even_if_the_model_says_otherwise(t
 # ------------------------------------------------------------------ rule 11: personal information
 
 STATION_FILE = """\
-# yaml-language-server: $schema=../scripts/portal/schema/stations.schema.json
+# yaml-language-server: $schema=../scripts/sgz_portal/data/schemas/stations.schema.json
 id: west
 name: 西区桂圆林社区社会工作服务室
 level: village

@@ -4,7 +4,7 @@ monthly brief, one late self-assessment, barred expenditure categories, a
 non-standard station name and an outside operator rated below 3A."""
 from __future__ import annotations
 
-from portal.views import Views
+from sgz_portal.pages.views import Views
 
 EXPECTED = [
     ("R01_name_branding", "beiling-maan", "data/stations/beiling.yaml", 199, "stations[7].name"),

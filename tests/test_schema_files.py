@@ -1,4 +1,4 @@
-"""The JSON Schema files under scripts/portal/schema/ are the single source of truth for the
+"""The JSON Schema files under scripts/sgz_portal/data/schemas/ are the single source of truth for the
 shape of data/. These tests check that the schemas are well formed, document every field,
 accept the examples of the data contract and reject wrong documents at the right place."""
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-SCHEMA_DIR = Path(__file__).resolve().parents[1] / "scripts" / "portal" / "schema"
+SCHEMA_DIR = Path(__file__).resolve().parents[1] / "scripts" / "sgz_portal" / "data" / "schemas"
 NAMES = ["site", "regions", "services", "agencies", "stations", "project", "rules"]
 
 

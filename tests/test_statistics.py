@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from portal import charts, statistics
-from portal.views import Views
+from sgz_portal.pages import charts
+
+from sgz_portal.pages import statistics
+from sgz_portal.pages.views import Views
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 OVERRIDES = Path(__file__).resolve().parents[1] / "overrides"
-CONTEXT = re.compile(r"Context: `view` = (portal(?:\.\w+)+)\.(\w+)")
+CONTEXT = re.compile(r"Context: `view` = (sgz_portal(?:\.\w+)+)\.(\w+)")
 
 
 def page_templates() -> list[Path]:
@@ -25,7 +25,7 @@ def page_templates() -> list[Path]:
 def test_template_reads_only_fields_of_its_view(template: Path) -> None:
     text = template.read_text(encoding="utf-8")
     match = CONTEXT.search(text)
-    assert match, f"{template.name}: first comment must say 'Context: `view` = portal.module.Class'"
+    assert match, f"{template.name}: first comment must say 'Context: `view` = sgz_portal.module.Class'"
     cls = getattr(importlib.import_module(match[1]), match[2])
     fields = {f.name for f in dataclasses.fields(cls)}
     used = set(re.findall(r"\bview\.(\w+)", text))

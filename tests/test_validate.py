@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from portal.issues import MESSAGES
-from portal.load import load
-from portal.validate import uscc_check_char, validate
+from sgz_portal.data.issues import MESSAGES
+from sgz_portal.data.load import load
+from sgz_portal.data.validate import uscc_check_char, validate
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal" / "data"
 
@@ -236,7 +236,7 @@ def test_all_problems_at_once(data: Path) -> None:
 def test_every_message_code_is_used_somewhere() -> None:
     """No dead wording in the registry: each code is raised by some module."""
     sources = "".join(p.read_text(encoding="utf-8")
-                      for p in (Path(__file__).parents[1] / "scripts" / "portal").glob("*.py")
+                      for p in (Path(__file__).parents[1] / "scripts" / "sgz_portal").rglob("*.py")
                       if p.name != "issues.py")
     unused = [code for code in MESSAGES if f'"{code}"' not in sources and not code.startswith("schema_")]
     assert unused == []

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Iterator
 
 import pytest
 
-from portal import cli
+from sgz_portal import cli
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -62,14 +62,14 @@ def _wait_until_up(url: str, server: subprocess.Popen, seconds: float = 15) -> N
 
 @pytest.fixture(scope="session")
 def server_port(built_site: Path) -> Iterator[int]:
-    """`python -m portal serve` on a free port with the /sgz/ prefix; stopped at teardown.
+    """`python -m sgz_portal serve` on a free port with the /sgz/ prefix; stopped at teardown.
     Its stderr goes to serve.log next to the site (a pipe nobody reads could fill and block it)."""
     port = _free_port()
     paths = [str(ROOT / "scripts"), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
     with open(built_site.parent / "serve.log", "wb") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "portal", "serve", "--site", str(built_site), "--port", str(port),
+            [sys.executable, "-m", "sgz_portal", "serve", "--site", str(built_site), "--port", str(port),
              "--prefix", PREFIX], env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:
         _wait_until_up(f"http://127.0.0.1:{port}{PREFIX}", server)

@@ -212,7 +212,7 @@ def test_filter_narrows_results(page: Page, site_url: str, name: str, value: str
 
 def test_every_piece_of_a_name_starts_some_form() -> None:
     """Whatever ICU cuts from a name is a substring of it, so it must start one of the forms."""
-    from portal.searchterms import index_terms
+    from sgz_portal.pages.searchterms import index_terms
     name = "岭口镇上坝村社会工作服务室"
     forms = index_terms([name]).name.split()
     pieces = {name[i:j] for i in range(len(name)) for j in range(i + 1, len(name) + 1)}
@@ -221,7 +221,7 @@ def test_every_piece_of_a_name_starts_some_form() -> None:
 
 
 def test_forms_are_deduplicated_and_split_into_fields() -> None:
-    from portal.searchterms import index_terms
+    from sgz_portal.pages.searchterms import index_terms
     terms = index_terms(["大坪村"], ["大坪村", "坪村社区", "石门镇"])
     assert terms.name.split() == ["坪村", "大坪村", "村"]
     more = terms.more.split()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from portal import geo
+from sgz_portal.data import geo
 
 CST = dt.timezone(dt.timedelta(hours=8))
 HUBIN = "stations/nanhu-hubin/"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from portal import cli
+from sgz_portal import cli
 from tests.golden.pages import FIXTURE, ROOT, STORED, render
 
 

@@ -1,0 +1,395 @@
+"""Stage 3: the typed model, built once from validated records.
+
+Frozen dataclasses with the contract's field names. `Portal` holds every
+record and the cross-page indexes (children, stations by service, projects by
+station...), computed here once so that no template ever walks all pages.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sgz_portal.data.load import Located, RawData, items, project_records, station_records
+
+LEVELS = ("province", "city", "county", "township", "village")
+ACCESS_WORDS = {"visit": "到站服务", "home": "上门服务", "phone": "电话服务", "online": "线上服务"}
+DAY_WORDS = {"mon": "周一", "tue": "周二", "wed": "周三", "thu": "周四", "fri": "周五",
+             "sat": "周六", "sun": "周日"}
+DAYS = tuple(DAY_WORDS)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a record came from, for findings and error messages."""
+
+    file: str
+    path: tuple
+    lines: dict = field(repr=False, compare=False, hash=False)
+
+    def line(self, *sub: str | int) -> int:
+        path = self.path + sub
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return 1
+
+
+def _src(located: Located) -> Source:
+    doc, path, _ = located
+    return Source(doc.file, path, doc.lines)
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True)
+class Correction:
+    date: dt.date
+    note: str
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    publisher: str
+    region: str
+    phone: str
+    email: str
+    address: str
+    feedback_url: str | None
+    as_of: dt.date
+    base_url: str | None
+    icp: str | None
+    police_filing: str | None
+    demo: bool = False
+    logo: str | None = None
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+    level: str
+    parent: str | None
+    kind: str | None
+
+
+@dataclass(frozen=True)
+class Domain:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    name: str
+    domain: str
+    groups: tuple[str, ...]
+    summary: str
+    description: str | None
+    access: tuple[str, ...]
+    eligibility: str | None
+    fee: str
+    basis: str | None
+
+
+@dataclass(frozen=True)
+class Agency:
+    id: str
+    name: str
+    uscc: str
+    rating: str | None
+    rating_year: int | None
+    local: bool
+    phone: str | None
+    party_org: str | None
+
+
+@dataclass(frozen=True)
+class Hours:
+    days: tuple[str, ...]
+    open: str
+    close: str
+
+
+@dataclass(frozen=True)
+class Staff:
+    full_time: int
+    assistant: int
+    intermediate: int
+    senior: int
+    part_time: int
+    volunteers: int
+    volunteer_teams: int
+
+    @property
+    def certified(self) -> int:
+        return self.assistant + self.intermediate + self.senior
+
+
+@dataclass(frozen=True)
+class Station:
+    id: str
+    name: str
+    level: str
+    parent: str | None
+    region: str
+    address: str
+    lat: float | None
+    lng: float | None
+    crs: str | None
+    phones: tuple[str, ...]
+    complaint_phone: str | None
+    hours: tuple[Hours, ...]
+    closed_on: tuple[dt.date, ...]
+    hours_note: str | None
+    established: dt.date
+    operator: str | None
+    head: str | None
+    staff: Staff
+    services: tuple[str, ...]
+    facilities: tuple[str, ...]
+    demonstration: tuple[str, int] | None
+    signage_installed: bool | None
+    signage_photo: str | None
+    description: str | None
+    commitments: str | None
+    photos: tuple[str, ...]
+    verified: dt.date
+    corrections: tuple[Correction, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    name: str
+    unit: str
+    target: float
+    actual: float | None
+    direction: str  # at_least | at_most
+
+    @property
+    def met(self) -> bool | None:
+        if self.actual is None:
+            return None
+        return self.actual <= self.target if self.direction == "at_most" else self.actual >= self.target
+
+
+@dataclass(frozen=True)
+class Report:
+    type: str
+    period: str | None
+    published: dt.date
+    summary: str
+    stats: dict[str, int]
+    document: str | None
+    evaluator: str | None
+    score: float | None
+    grade: str | None
+    index: int
+
+
+@dataclass(frozen=True)
+class Expenditure:
+    category: str
+    amount: float
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Story:
+    title: str
+    published: dt.date
+    body: str
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    title: str
+    stations: tuple[str, ...]
+    buyers: tuple[str, ...]
+    supplier: str
+    procurement_method: str | None
+    status: str
+    signed: dt.date | None
+    start: dt.date | None
+    end: dt.date | None
+    amount: float | None
+    document: str | None
+    funding: tuple[tuple[str, float], ...]
+    task_book: dict[str, str]
+    indicators: tuple[Indicator, ...]
+    reports: tuple[Report, ...]
+    expenditures: tuple[Expenditure, ...]
+    stories: tuple[Story, ...]
+    corrections: tuple[Correction, ...]
+    source: Source
+
+
+@dataclass
+class Portal:
+    """The whole model plus indexes computed once."""
+
+    site: Site
+    regions: dict[str, Region]
+    domains: dict[str, Domain]
+    groups: dict[str, Group]
+    services: dict[str, Service]
+    agencies: dict[str, Agency]
+    stations: dict[str, Station]
+    projects: dict[str, Project]
+    rules: dict[str, dict[str, Any]]
+    # indexes
+    region_children: dict[str, list[str]] = field(default_factory=dict)
+    station_children: dict[str, list[str]] = field(default_factory=dict)
+    stations_by_region: dict[str, list[str]] = field(default_factory=dict)
+    stations_by_service: dict[str, list[str]] = field(default_factory=dict)
+    stations_by_agency: dict[str, list[str]] = field(default_factory=dict)
+    projects_by_station: dict[str, list[str]] = field(default_factory=dict)
+    projects_by_agency: dict[str, list[str]] = field(default_factory=dict)
+    services_by_domain: dict[str, list[str]] = field(default_factory=dict)
+    services_by_group: dict[str, list[str]] = field(default_factory=dict)
+
+    def county_of(self, region_code: str) -> str | None:
+        """The county-level region that contains `region_code` (itself if a county)."""
+        code: str | None = region_code
+        while code is not None and code in self.regions:
+            if self.regions[code].level == "county":
+                return code
+            code = self.regions[code].parent
+        return None
+
+    def region_path(self, region_code: str) -> list[Region]:
+        """From the top region down to `region_code`."""
+        out: list[Region] = []
+        code: str | None = region_code
+        while code is not None and code in self.regions:
+            out.append(self.regions[code])
+            code = self.regions[code].parent
+        return out[::-1]
+
+
+def _site(record: dict, as_of: dt.date | None) -> Site:
+    contact = record.get("contact", {})
+    return Site(
+        name=record["name"], publisher=record["publisher"], region=record["region"],
+        phone=contact.get("phone", ""), email=contact.get("email", ""),
+        address=contact.get("address", ""), feedback_url=record.get("feedback_url"),
+        as_of=as_of or _date(record.get("as_of")) or dt.date.today(),
+        base_url=record.get("base_url"), icp=record.get("icp"),
+        police_filing=record.get("police_filing"), demo=bool(record.get("demo")),
+        logo=record.get("logo"),
+    )
+
+
+def _station(located: Located) -> Station:
+    r = located[2]
+    staff = r.get("staff", {})
+    cert = staff.get("certified", {})
+    loc = r.get("location") or {}
+    demo = r.get("demonstration")
+    return Station(
+        id=r["id"], name=r["name"], level=r["level"], parent=r.get("parent"), region=r["region"],
+        address=r["address"], lat=loc.get("lat"), lng=loc.get("lng"), crs=loc.get("crs"),
+        phones=tuple(r.get("phone", [])), complaint_phone=r.get("complaint_phone"),
+        hours=tuple(Hours(tuple(h["days"]), h["open"], h["close"]) for h in r.get("hours", [])),
+        closed_on=tuple(sorted(_date(d) for d in r.get("closed_on", []))),
+        hours_note=r.get("hours_note"), established=_date(r["established"]),
+        operator=r.get("operator"), head=r.get("head"),
+        staff=Staff(staff.get("full_time", 0), cert.get("assistant", 0), cert.get("intermediate", 0),
+                    cert.get("senior", 0), staff.get("part_time", 0), staff.get("volunteers", 0),
+                    staff.get("volunteer_teams", 0)),
+        services=tuple(r.get("services", [])), facilities=tuple(r.get("facilities", [])),
+        demonstration=(demo["level"], demo["year"]) if demo else None,
+        signage_installed=(r.get("signage") or {}).get("installed"),
+        signage_photo=(r.get("signage") or {}).get("photo"),
+        description=r.get("description"), commitments=r.get("commitments"),
+        photos=tuple(r.get("photos", [])), verified=_date(r["verified"]),
+        corrections=_corrections(r), source=_src(located),
+    )
+
+
+def _corrections(record: dict) -> tuple[Correction, ...]:
+    return tuple(Correction(_date(c["date"]), c["note"]) for c in record.get("corrections", []))
+
+
+def _project(located: Located) -> Project:
+    r = located[2]
+    ag = r.get("agreement", {})
+    return Project(
+        id=r["id"], title=r["title"], stations=tuple(r["stations"]), buyers=tuple(r["buyers"]),
+        supplier=r["supplier"], procurement_method=r.get("procurement_method"), status=r["status"],
+        signed=_date(ag.get("signed")), start=_date(ag.get("start")), end=_date(ag.get("end")),
+        amount=ag.get("amount"), document=ag.get("document"),
+        funding=tuple((f["source"], f["amount"]) for f in r.get("funding", [])),
+        task_book={k: v for k, v in (r.get("task_book") or {}).items() if v},
+        indicators=tuple(Indicator(i["id"], i["name"], i.get("unit", ""), i["target"], i.get("actual"),
+                                   i.get("direction", "at_least")) for i in r.get("indicators", [])),
+        reports=tuple(
+            Report(x["type"], x.get("period"), _date(x["published"]), x.get("summary", ""),
+                   dict(x.get("stats", {})), x.get("document"), x.get("evaluator"), x.get("score"),
+                   x.get("grade"), n)
+            for n, x in enumerate(r.get("reports", []))),
+        expenditures=tuple(Expenditure(e["category"], e["amount"], e.get("note"))
+                           for e in r.get("expenditures", [])),
+        stories=tuple(Story(s["title"], _date(s["published"]), s["body"]) for s in r.get("stories", [])),
+        corrections=_corrections(r), source=_src(located),
+    )
+
+
+def _index(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for key, value in pairs:
+        out[key].append(value)
+    return dict(out)
+
+
+def build(raw: RawData, as_of: dt.date | None = None) -> Portal:
+    """Turn validated raw data into the model. Call only when validation found no error."""
+    svc = raw.services.data
+    portal = Portal(
+        site=_site(raw.site.data, as_of),
+        regions={r["code"]: Region(r["code"], r["name"], r["level"], r.get("parent"), r.get("kind"))
+                 for _, _, r in items(raw.regions, "regions")},
+        domains={d["id"]: Domain(d["id"], d["name"]) for d in svc.get("domains", [])},
+        groups={g["id"]: Group(g["id"], g["name"], tuple(g.get("aliases", [])))
+                for g in svc.get("groups", [])},
+        services={s["id"]: Service(s["id"], s["name"], s["domain"], tuple(s.get("groups", [])),
+                                   s["summary"], s.get("description"), tuple(s.get("access", [])),
+                                   s.get("eligibility"), s.get("fee") or "免费", s.get("basis"))
+                  for s in svc.get("services", [])},
+        agencies={a["id"]: Agency(a["id"], a["name"], a["uscc"], a.get("rating"), a.get("rating_year"),
+                                  bool(a.get("local")), a.get("phone"), a.get("party_org"))
+                  for _, _, a in items(raw.agencies, "agencies")},
+        stations={s.id: s for s in map(_station, station_records(raw))},
+        projects={p.id: p for p in sorted(map(_project, project_records(raw)), key=lambda p: p.id)},
+        rules=(raw.rules.data or {}).get("rules", {}) if raw.rules else {},
+    )
+    _add_indexes(portal)
+    return portal
+
+
+def _add_indexes(p: Portal) -> None:
+    p.region_children = _index([(r.parent, r.code) for r in p.regions.values() if r.parent])
+    p.station_children = _index([(s.parent, s.id) for s in p.stations.values() if s.parent])
+    p.stations_by_region = _index([(s.region, s.id) for s in p.stations.values()])
+    p.stations_by_service = _index([(sv, s.id) for s in p.stations.values() for sv in s.services])
+    p.stations_by_agency = _index([(s.operator, s.id) for s in p.stations.values() if s.operator])
+    p.projects_by_station = _index([(st, pr.id) for pr in p.projects.values() for st in pr.stations])
+    p.projects_by_agency = _index([(pr.supplier, pr.id) for pr in p.projects.values()])
+    p.services_by_domain = _index([(s.domain, s.id) for s in p.services.values()])
+    p.services_by_group = _index([(g, s.id) for s in p.services.values() for g in s.groups])

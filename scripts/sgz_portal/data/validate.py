@@ -1,0 +1,250 @@
+"""Stage 2: shape (JSON Schema) first, then cross-references on sound records.
+
+Like frictionless: a record whose structure is broken is reported once for
+its structure and left out of the cross checks, so one typo does not cascade
+into a page of follow-on errors.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+from sgz_portal.data.issues import Issue, format_path, issue, suggest
+from sgz_portal.data.load import Document, Located, RawData, items, project_records, station_records
+from sgz_portal.data.schema import check_shape
+
+LEVELS = ["province", "city", "county", "township", "village"]
+LEVEL_WORDS = {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇级",
+               "village": "村级"}
+DATE_KEYS = {"as_of", "established", "verified", "signed", "start", "end", "published", "date"}
+ATTACHMENT_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".webp"}
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+HALF = re.compile(r"^\d{4}-H[12]$")
+
+
+def uscc_check_char(code: str) -> str:
+    """GB 32100-2015 check character for the first 17 characters."""
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(code[:17], USCC_WEIGHTS))
+    return USCC_CHARS[(31 - total % 31) % 31]
+
+
+def parse_date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+class _Checker:
+    """Collects issues; one instance per validation run."""
+
+    def __init__(self, raw: RawData) -> None:
+        self.raw = raw
+        self.found: list[Issue] = []
+        self.broken: set[tuple[str, tuple]] = set()  # (file, record path) with shape errors
+
+    def add(self, code: str, doc: Document, path: tuple, **values: Any) -> None:
+        self.found.append(issue(code, doc.file, doc.line(path), path, **values))
+
+    def sound(self, located: Iterable[Located]) -> list[Located]:
+        return [(d, p, r) for d, p, r in located if (d.file, p) not in self.broken
+                and (d.file, ()) not in self.broken]
+
+    # -- shape -------------------------------------------------------------
+    def shapes(self) -> None:
+        raw = self.raw
+        singles = [(raw.site, "site"), (raw.regions, "regions"), (raw.services, "services"),
+                   (raw.agencies, "agencies"), (raw.rules, "rules")]
+        docs = [(d, s) for d, s in singles if d is not None]
+        docs += [(d, "stations") for d in raw.stations] + [(d, "project") for d in raw.projects]
+        for doc, schema in docs:
+            for found in check_shape(doc, schema):
+                self.found.append(found)
+                self.broken.add((doc.file, self._record_of(doc, found.path)))
+
+    @staticmethod
+    def _record_of(doc: Document, path: str) -> tuple:
+        """'stations[3].phone[0]' -> ('stations', 3); a top-level problem -> ()."""
+        match = re.match(r"^([a-z_]+)\[(\d+)\]", path)
+        if match and isinstance(doc.data, dict) and isinstance(doc.data.get(match[1]), list):
+            return (match[1], int(match[2]))
+        return ()
+
+    # -- generic value checks ---------------------------------------------------
+    def dates(self, doc: Document, node: Any, path: tuple = ()) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                sub = path + (key,)
+                if key in DATE_KEYS and isinstance(value, str) and parse_date(value) is None:
+                    self.add("bad_date", doc, sub, value=value)
+                elif key == "closed_on" and isinstance(value, list):
+                    for i, day in enumerate(value):
+                        if isinstance(day, str) and parse_date(day) is None:
+                            self.add("bad_date", doc, sub + (i,), value=day)
+                else:
+                    self.dates(doc, value, sub)
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                self.dates(doc, value, path + (i,))
+
+    def attachment(self, doc: Document, path: tuple, value: Any) -> None:
+        if not isinstance(value, str):
+            return
+        files = (self.raw.root / "files").resolve()
+        target = (self.raw.root / value).resolve()
+        if not target.is_relative_to(files) or target == files:
+            self.add("file_outside", doc, path, value=value)
+        elif target.suffix.lower() not in ATTACHMENT_TYPES:
+            self.add("file_type", doc, path, value=value)
+        elif not target.is_file():
+            self.add("file_missing", doc, path, value=value)
+
+    def unique(self, located: list[Located], key: str = "id") -> dict[str, Located]:
+        seen: dict[str, Located] = {}
+        for doc, path, record in located:
+            value = record.get(key)
+            if value in seen:
+                other = seen[value]
+                where = f"{other[0].file}:{other[0].line(other[1] + (key,))}"
+                self.add("duplicate_id", doc, path + (key,), value=value, other=where)
+            elif value is not None:
+                seen[value] = (doc, path, record)
+        return seen
+
+    def ref(self, doc: Document, path: tuple, value: Any, known: dict, kind: str, source: str) -> bool:
+        if value in known:
+            return True
+        if source in self.raw.unreadable:
+            return False  # that file could not be read; its parse error is already reported
+        self.add("unknown_ref", doc, path, kind=kind, value=value, hint=suggest(value, known))
+        return False
+
+
+def _check_regions(c: _Checker) -> dict[str, Located]:
+    regions = c.unique(items(c.raw.regions, "regions"), "code")
+    for doc, path, region in c.sound(regions.values()):
+        level, parent = region.get("level"), region.get("parent")
+        if parent is None:
+            if level in ("county", "township", "village"):
+                c.add("parent_required", doc, path + ("parent",))
+            continue
+        if c.ref(doc, path + ("parent",), parent, regions, "上级区划", "regions"):
+            actual = regions[parent][2].get("level")
+            if level in LEVELS and LEVELS.index(level) > 0 and actual != LEVELS[LEVELS.index(level) - 1]:
+                c.add("wrong_level", doc, path + ("parent",), kind="上级区划", value=parent,
+                      actual=LEVEL_WORDS.get(actual, actual),
+                      expected=LEVEL_WORDS[LEVELS[LEVELS.index(level) - 1]])
+    return regions
+
+
+def _check_services(c: _Checker) -> dict[str, Located]:
+    doc = c.raw.services
+    domains = c.unique(items(doc, "domains"))
+    groups = c.unique(items(doc, "groups"))
+    services = c.unique(items(doc, "services"))
+    for d, path, service in c.sound(services.values()):
+        c.ref(d, path + ("domain",), service.get("domain"), domains, "服务领域", "services")
+        for i, group in enumerate(service.get("groups", [])):
+            c.ref(d, path + ("groups", i), group, groups, "服务对象", "services")
+    return services
+
+
+def _check_agencies(c: _Checker) -> dict[str, Located]:
+    agencies = c.unique(items(c.raw.agencies, "agencies"))
+    for doc, path, agency in c.sound(agencies.values()):
+        code = agency.get("uscc", "")
+        if len(code) == 18 and all(ch in USCC_CHARS for ch in code):
+            expected = uscc_check_char(code)
+            if code[17] != expected:
+                c.add("bad_uscc", doc, path + ("uscc",), value=code, expected=expected)
+        if "rating" in agency and "rating_year" not in agency:
+            c.add("rating_year_required", doc, path + ("rating",))
+    return agencies
+
+
+def _check_stations(c: _Checker, regions: dict, services: dict, agencies: dict) -> dict[str, Located]:
+    stations = c.unique(station_records(c.raw))
+    for doc, path, st in c.sound(stations.values()):
+        level = st.get("level")
+        if level != "city" and "parent" not in st:
+            c.add("parent_required", doc, path + ("parent",))
+        if "parent" in st and c.ref(doc, path + ("parent",), st["parent"], stations, "上级站点", "stations"):
+            actual = stations[st["parent"]][2].get("level")
+            want = LEVELS[LEVELS.index(level) - 1]
+            if actual != want:
+                c.add("wrong_level", doc, path + ("parent",), kind="上级站点", value=st["parent"],
+                      actual=LEVEL_WORDS.get(actual, actual), expected=LEVEL_WORDS[want])
+        if c.ref(doc, path + ("region",), st.get("region"), regions, "区划", "regions"):
+            actual = regions[st["region"]][2].get("level")
+            if actual != level:
+                c.add("wrong_level", doc, path + ("region",), kind="区划", value=st["region"],
+                      actual=LEVEL_WORDS.get(actual, actual), expected=LEVEL_WORDS[level])
+        if "operator" in st:  # required below city level by the schema
+            c.ref(doc, path + ("operator",), st["operator"], agencies, "运营机构", "agencies")
+        for i, service in enumerate(st.get("services", [])):
+            c.ref(doc, path + ("services", i), service, services, "服务项目", "services")
+        for i, slot in enumerate(st.get("hours", [])):
+            if slot.get("close", "") <= slot.get("open", ""):
+                c.add("hours_order", doc, path + ("hours", i, "close"), **slot)
+        if "photo" in st.get("signage", {}):
+            c.attachment(doc, path + ("signage", "photo"), st["signage"]["photo"])
+        for i, photo in enumerate(st.get("photos", [])):
+            c.attachment(doc, path + ("photos", i), photo)
+    return stations
+
+
+def _check_projects(c: _Checker, stations: dict, agencies: dict) -> None:
+    projects = c.unique(project_records(c.raw))
+    for doc, path, project in c.sound(projects.values()):
+        for i, station in enumerate(project.get("stations", [])):
+            c.ref(doc, ("stations", i), station, stations, "站点", "stations")
+        c.ref(doc, ("supplier",), project.get("supplier"), agencies, "承接机构", "agencies")
+        agreement = project.get("agreement", {})
+        start, end = parse_date(agreement.get("start")), parse_date(agreement.get("end"))
+        if start and end and end < start:
+            c.add("period_order", doc, ("agreement", "end"), start=start, end=end)
+        if "document" in agreement:
+            c.attachment(doc, ("agreement", "document"), agreement["document"])
+        c.unique([(doc, ("indicators", i), r) for i, r in enumerate(project.get("indicators", []))])
+        for i, report in enumerate(project.get("reports", [])):
+            _check_report(c, doc, ("reports", i), report)
+
+
+def _check_report(c: _Checker, doc: Document, path: tuple, report: dict) -> None:
+    kind, period = report.get("type"), report.get("period")
+    pattern = {"monthly": MONTH, "self_assessment": HALF}.get(kind)
+    if pattern and (not isinstance(period, str) or not pattern.match(period)):
+        c.add("bad_period", doc, path + ("period",), value=period if period else "")
+    if kind in ("monthly", "self_assessment"):
+        for key in ("score", "grade", "evaluator"):
+            if key in report:
+                c.add("evaluation_only", doc, path + (key,), key=key)
+    if "document" in report:
+        c.attachment(doc, path + ("document",), report["document"])
+
+
+def validate(raw: RawData) -> list[Issue]:
+    """Every shape and cross-reference problem of the data, all at once."""
+    c = _Checker(raw)
+    c.shapes()
+    for doc in [raw.site, raw.regions, raw.services, raw.agencies, *raw.stations, *raw.projects]:
+        if doc is not None:
+            c.dates(doc, doc.data)
+    regions = _check_regions(c)
+    site = raw.site.data if raw.site and isinstance(raw.site.data, dict) else {}
+    if raw.site and "region" in site and site["region"] not in regions and (raw.site.file, ()) not in c.broken:
+        c.add("site_region", raw.site, ("region",), value=site["region"])
+    if raw.site and "logo" in site:
+        c.attachment(raw.site, ("logo",), site["logo"])
+    services = _check_services(c)
+    agencies = _check_agencies(c)
+    stations = _check_stations(c, regions, services, agencies)
+    _check_projects(c, stations, agencies)
+    return c.found
+
+
+__all__ = ["validate", "uscc_check_char", "parse_date", "format_path", "Path"]

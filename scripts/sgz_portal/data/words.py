@@ -1,0 +1,36 @@
+"""Chinese labels for codes, and value formatting, shared by views and exports."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from sgz_portal.data.model import DAY_WORDS, DAYS
+
+LEVEL_WORDS = {"city": "市级指导中心", "county": "县(区)服务总站", "township": "乡镇(街道)服务站",
+               "village": "村(社区)服务室"}
+DEMO_WORDS = {"provincial": "省级示范点", "city": "市级示范点", "county": "县级示范点"}
+REPORT_WORDS = {"monthly": "月简报", "self_assessment": "自评报告", "midterm": "中期评估",
+                "final": "结项评估"}
+STATUS_WORDS = {"planned": "筹备中", "active": "实施中", "completed": "已结项", "terminated": "已终止"}
+PARTY_WORDS = {"own": "单独建立党组织", "joint": "联合建立党组织", "instructor": "选派党建指导员",
+               "none": "暂未建立党组织"}
+
+
+def money(amount: float | None) -> str:
+    if amount is None:
+        return "未填写"
+    return f"{amount:,.0f} 元" if float(amount).is_integer() else f"{amount:,.2f} 元"
+
+
+def day_ranges(days: Iterable[str]) -> str:
+    """('mon','tue','wed','sat') -> '周一至周三、周六'."""
+    idx = sorted(DAYS.index(d) for d in days)
+    runs: list[list[int]] = []
+    for i in idx:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    words = [DAY_WORDS[DAYS[r[0]]] + (f"至{DAY_WORDS[DAYS[r[-1]]]}" if len(r) > 2 else
+                                      (f"、{DAY_WORDS[DAYS[r[-1]]]}" if len(r) == 2 else ""))
+             for r in runs]
+    return "、".join(words)

@@ -1,0 +1,31 @@
+"""Stage 5b: the open data files under /data/ (tables, HSDS 3.0, OCDS 1.1.5, Atom feed).
+
+`files()` is the one list of what a build publishes there; the page data/ shows
+their sizes (pages/opendata.py) and the site layer writes them.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from sgz_portal.data.model import Portal
+from sgz_portal.opendata import feed, hsds, ocds
+from sgz_portal.opendata.common import to_csv, to_json
+from sgz_portal.opendata.tables import nearest_json, project_rows, report_rows, service_rows, station_rows
+
+
+def files(p: Portal) -> list[tuple[str, str]]:
+    """(site path, text) of every open data file, in a stable order."""
+    return list(_make(p))
+
+
+def _make(p: Portal) -> Iterator[tuple[str, str]]:
+    for name, rows in (("stations", station_rows(p)), ("services", service_rows(p)),
+                       ("projects", project_rows(p)), ("reports", report_rows(p))):
+        yield f"data/{name}.json", to_json(rows)
+        yield f"data/{name}.csv", to_csv(rows)
+    for name, records in hsds.tables(p).items():
+        yield f"data/hsds/{name}.json", to_json(records)
+    if p.projects:  # an OCDS package needs at least one release
+        yield "data/ocds.json", to_json(ocds.package(p))
+    yield "data/feed.xml", feed.atom(p)
+    yield "data/stations.geo.json", nearest_json(p)

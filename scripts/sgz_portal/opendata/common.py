@@ -1,0 +1,91 @@
+"""Helpers every open-data format shares: stable ids, dates, absolute URLs, plain text, JSON and CSV.
+
+CSV is UTF-8 with a BOM and CRLF line ends so that Excel on a bureau's desktop
+opens it in Chinese without a garbled first column. Everything is dated only by
+data dates and the as-of date: same data, same bytes.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import uuid
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from sgz_portal.data.markup import plain
+from sgz_portal.data.model import Project, Report, Site
+
+# Every derived UUID (HSDS ids, the feed id) comes from this namespace. Never change it:
+# consumers use the ids to recognise the same station or service in the next build.
+NAMESPACE = uuid.UUID("9c6ca62d-3b4e-4a1b-a906-5928d0921d63")
+TZ = "+08:00"  # every date in the data is a date in China Standard Time
+
+
+def uid(kind: str, key: str) -> str:
+    """A UUID that stays the same for the same record in every build."""
+    return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
+
+
+def rfc3339(day: dt.date, end_of_day: bool = False) -> str:
+    """A data date as an RFC 3339 date-time: 00:00:00, or 23:59:59 for ends of periods."""
+    return f"{day.isoformat()}T{'23:59:59' if end_of_day else '00:00:00'}{TZ}"
+
+
+def absolute(site: Site, path: str) -> str | None:
+    """`path` (site-root-relative) as an absolute URL, if site.yaml gives base_url."""
+    if not site.base_url:
+        return None
+    return site.base_url.rstrip("/") + "/" + path
+
+
+def authority(site: Site) -> str:
+    """The domain that mints tag: URIs: the publisher's e-mail domain, else the site's host."""
+    if "@" in site.email:
+        return site.email.rsplit("@", 1)[1].lower()
+    if site.base_url:
+        return urlsplit(site.base_url).hostname or "sgz-portal.invalid"
+    return "sgz-portal.invalid"
+
+
+def report_keys(project: Project) -> dict[int, str]:
+    """Report index -> a key stable across edits: type plus period (or date), e.g. monthly-2026-01.
+
+    The list position is not used, so inserting a report does not renumber the others.
+    A second report for the same key (a resubmission) gets -2, -3 in publication order.
+    """
+    keys: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    for rep in sorted(project.reports, key=lambda r: (r.published, r.index)):
+        base = f"{rep.type}-{rep.period or rep.published.isoformat()}"
+        seen[base] = seen.get(base, 0) + 1
+        keys[rep.index] = base if seen[base] == 1 else f"{base}-{seen[base]}"
+    return keys
+
+
+@lru_cache(maxsize=4096)
+def plain_text(markdown: str | None) -> str:
+    """markup.plain, remembered: the same summaries go into OCDS, the feed and HSDS."""
+    return plain(markdown)
+
+
+def report_text(r: Report) -> str:
+    """A report as one line of plain text: the evaluation's verdict first, then its summary."""
+    verdict = "".join((f"评估机构:{r.evaluator};" if r.evaluator else "",
+                       f"得分:{r.score:g};" if r.score is not None else "",
+                       f"等级:{r.grade};" if r.grade else ""))
+    return verdict + plain_text(r.summary)
+
+
+def to_json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+def to_csv(rows: list[dict]) -> str:
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return "\ufeff" + buffer.getvalue()

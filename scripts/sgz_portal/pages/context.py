@@ -1,0 +1,75 @@
+"""What every page kind shares: the model, rule findings by subject, and links to records.
+
+One `Context` is made per build. Cross-page lists (which stations sit under a
+region) are computed once here, so no page walks all pages.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from sgz_portal import opendata
+from sgz_portal.data import urls
+from sgz_portal.data.issues import Issue
+from sgz_portal.data.markup import plain
+from sgz_portal.data.model import Portal
+from sgz_portal.data.urls import Link
+
+
+@dataclass
+class ListView:
+    """Context `view` of the simple list pages (projects/, agencies/, regions/)."""
+
+    sections: list[tuple[str, list[Link]]]
+
+
+class Context:
+    """The model plus the lookups every page kind needs."""
+
+    def __init__(self, portal: Portal, findings: list[Issue],
+                 exports: list[tuple[str, str]] | None = None) -> None:
+        self.p = portal
+        self.findings: dict[str, list[Issue]] = {}
+        for f in findings:
+            if f.subject:
+                self.findings.setdefault(f.subject, []).append(f)
+        self.subtree = self._stations_under_regions()
+        self._exports = exports
+
+    @property
+    def exports(self) -> list[tuple[str, str]]:
+        """(site path, text) of the open data files this build publishes, made once."""
+        if self._exports is None:
+            self._exports = opendata.files(self.p)
+        return self._exports
+
+    def _stations_under_regions(self) -> dict[str, list[str]]:
+        """Each region code -> ids of stations serving it or any region below it."""
+        out: dict[str, list[str]] = {}
+        for station in self.p.stations.values():
+            for region in self.p.region_path(station.region):
+                out.setdefault(region.code, []).append(station.id)
+        return out
+
+    def station_link(self, sid: str) -> Link:
+        return Link(self.p.stations[sid].name, urls.station(sid))
+
+    def region_link(self, code: str) -> Link:
+        return Link(self.p.regions[code].name, urls.region(code))
+
+    def county_name(self, region_code: str) -> str:
+        county = self.p.county_of(region_code)
+        return self.p.regions[county].name if county else self.p.regions[self.p.site.region].name
+
+    def breadcrumbs(self, region_code: str) -> list[Link]:
+        return [self.region_link(r.code) for r in self.p.region_path(region_code)]
+
+    def ordered(self, ids: Iterable[str]) -> list[Link]:
+        """Links to stations, by region code then id."""
+        return [self.station_link(s) for s in sorted(ids, key=lambda s: (self.p.stations[s].region, s))]
+
+
+def describe(text: str | None, limit: int = 110) -> str:
+    """A one-line page description for search engines and share cards."""
+    flat = plain(text)
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -1,0 +1,326 @@
+"""Disclosure (信息公开): what was due, what each station published, and what is late.
+
+`due_reports` is the one schedule of the reports a project owes under rules
+6-8 (monthly briefs, half-year self-assessments, midterm and final
+evaluations). The project timeline, the station checklist and the
+disclosure pages all read it, so they cannot disagree on a due date.
+Deadlines are inclusive, as in rules.py: published on the due day is on time,
+and nothing is missing until its due day has passed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from sgz_portal.data import urls
+from sgz_portal.data.issues import ERROR
+from sgz_portal.pages.context import Context
+from sgz_portal.data.model import Portal, Station
+from sgz_portal.data.urls import Link
+from sgz_portal.rules.judge import settings
+from sgz_portal.rules.schedule import KIND_ORDER, DueReport, due_reports
+from sgz_portal.data.words import day_ranges
+
+
+
+
+def params_of(portal: Portal) -> dict[str, dict[str, Any]]:
+    """The rule thresholds in force."""
+    return settings(portal)
+
+
+def schedule_words(params: Mapping[str, Mapping[str, Any]]) -> str:
+    """The deadlines in force, in one Chinese sentence (pages state what they judge by)."""
+    ev = params["evaluations"]
+    return (f"月简报在每月结束后 {params['monthly_briefs']['due_days']} 天内发布,"
+            f"自评报告在每半年结束后 {params['self_assessments']['due_days']} 天内发布,"
+            f"中期评估在服务期过半后 {ev['midterm_grace_days']} 天内发布,"
+            f"结项评估在服务期结束后 {ev['final_due_days']} 天内发布;截止日当天发布视为按时。")
+
+
+def schedule(portal: Portal) -> dict[str, list[DueReport]]:
+    """Project id -> its due reports, for every project, at the portal's as-of date."""
+    params = params_of(portal)
+    return {pid: due_reports(pr, portal.site.as_of, params) for pid, pr in sorted(portal.projects.items())}
+
+
+# -- the station checklist ------------------------------------------------------------------
+
+CHECK_WORDS = {"published": "已公开", "late": "逾期", "missing": "未公开"}
+CHECK_SYMBOLS = {"published": "✓", "late": "⚠", "missing": "✗"}
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One thing a station should publish, and whether it has."""
+
+    key: str  # contact | hours | services | operator | staff | projects | monthly | ...
+    label: str
+    status: str  # published | late | missing
+    note: str
+
+    @property
+    def status_word(self) -> str:
+        return CHECK_WORDS[self.status]
+
+    @property
+    def symbol(self) -> str:
+        return CHECK_SYMBOLS[self.status]
+
+    @property
+    def counted(self) -> bool:
+        """Counts toward completeness: it is public, on time or not."""
+        return self.status != "missing"
+
+
+def _item(key: str, label: str, ok: bool, yes: str, no: str) -> ChecklistItem:
+    return ChecklistItem(key, label, "published" if ok else "missing", yes if ok else no)
+
+
+def _basic_items(p: Portal, st: Station) -> list[ChecklistItem]:
+    gaps = [w for w, ok in (("联系电话", any(x.strip() for x in st.phones)),
+                            ("投诉电话", (st.complaint_phone or "").strip()),
+                            ("地址", (st.address or "").strip())) if not ok]
+    staff = st.staff
+    items = [
+        _item("contact", "联系方式", not gaps, "电话、投诉电话和地址均已公开", "缺少" + "、".join(gaps)),
+        _item("hours", "开放时间", bool(st.hours), "、".join(day_ranges(h.days) for h in st.hours),
+              "未公开开放时间"),
+        _item("services", "服务内容", bool(st.services), f"公开了 {len(st.services)} 项服务", "未公开服务内容"),
+    ]
+    if st.operator or st.level != "city":
+        agency = p.agencies.get(st.operator or "")
+        items.append(_item("operator", "运营机构", agency is not None,
+                           agency.name if agency else "", "未公开运营机构"))
+    items.append(_item("staff", "人员配置", staff.full_time + staff.part_time > 0,
+                       f"专职 {staff.full_time} 名,持证 {staff.certified} 名,兼职 {staff.part_time} 名",
+                       "未公开驻站人员"))
+    return items
+
+
+def _agreement_item(p: Portal, st: Station, pids: list[str]) -> list[ChecklistItem]:
+    """Township stations run on a purchased-service agreement; others only if they have one."""
+    if not pids:
+        return [] if st.level != "township" else [
+            ChecklistItem("projects", "服务项目和协议", "missing", "未公开政府购买服务项目及三方协议")]
+    lacking = [p.projects[x].title for x in pids
+               if not (p.projects[x].start and p.projects[x].end and p.projects[x].amount is not None)]
+    if lacking:
+        return [ChecklistItem("projects", "服务项目和协议", "missing",
+                              "协议未写明服务期或金额:" + "、".join(lacking))]
+    docs = sum(1 for x in pids if p.projects[x].document)
+    return [ChecklistItem("projects", "服务项目和协议", "published",
+                          f"{len(pids)} 个项目均公开服务期和金额,{docs} 个附协议文本")]
+
+
+REPORT_ITEMS = (("monthly", "月简报", ("monthly",)),
+                ("self_assessment", "自评报告", ("self_assessment",)),
+                ("evaluations", "中期和结项评估", ("midterm", "final")))
+
+
+def _report_item(key: str, label: str, due: list[DueReport]) -> ChecklistItem:
+    missing = [d for d in due if d.status == "missing"]
+    late = [d for d in due if d.status == "late"]
+    parts = [f"应发布 {len(due)} 份"]
+    if missing:
+        parts.append(f"未发布 {len(missing)} 份({'、'.join(d.label for d in missing)})")
+    if late:
+        parts.append(f"逾期发布 {len(late)} 份({'、'.join(d.label for d in late)})")
+    if not (missing or late):
+        parts.append("均按时发布")
+    latest = max((d for d in due if d.report), key=lambda d: (d.published, d.due), default=None)
+    if latest and key == "monthly":
+        parts.append(f"最近一期 {latest.period}({latest.published} 发布)")
+    status = "missing" if missing else "late" if late else "published"
+    return ChecklistItem(key, label, status, ",".join(parts))
+
+
+def _report_items(due: list[DueReport]) -> list[ChecklistItem]:
+    owed = [d for d in due if d.status != "not_due"]
+    out = []
+    for key, label, kinds in REPORT_ITEMS:
+        mine = [d for d in owed if d.kind in kinds]
+        if mine:
+            out.append(_report_item(key, label, mine))
+    return out
+
+
+def _verified_item(st: Station, as_of: dt.date, max_days: int) -> ChecklistItem:
+    days = (as_of - st.verified).days
+    if days <= max_days:
+        return ChecklistItem("verified", "信息核实", "published", f"{st.verified} 核实({days} 天前)")
+    return ChecklistItem("verified", "信息核实", "late",
+                         f"上次核实 {st.verified},已 {days} 天,超过 {max_days} 天")
+
+
+def checklist_for(p: Portal, sid: str, due_by_project: Mapping[str, list[DueReport]],
+                  params: Mapping[str, Mapping[str, Any]]) -> list[ChecklistItem]:
+    """The checklist of one station, given the schedule of every project (computed once)."""
+    st = p.stations[sid]
+    pids = sorted(p.projects_by_station.get(sid, []))
+    due = [d for x in pids for d in due_by_project.get(x, [])]
+    return (_basic_items(p, st) + _agreement_item(p, st, pids) + _report_items(due)
+            + [_verified_item(st, p.site.as_of, params["verification"]["max_age_days"])])
+
+
+def station_checklist(ctx: Context, station_id: str) -> list[ChecklistItem]:
+    """What station `station_id` has published, item by item (for station.html)."""
+    p = ctx.p
+    params = params_of(p)
+    pids = p.projects_by_station.get(station_id, [])
+    due = {x: due_reports(p.projects[x], p.site.as_of, params) for x in pids}
+    return checklist_for(p, station_id, due, params)
+
+
+def completeness(items: list[ChecklistItem]) -> tuple[int, int]:
+    """(items public, items applicable): late counts as public, missing does not."""
+    return sum(1 for i in items if i.counted), len(items)
+
+
+def percent(done: int, total: int) -> str:
+    return f"{done * 100 / total:.0f}%" if total else "—"
+
+
+def summary(items: list[ChecklistItem]) -> str:
+    """'已公开 8 项,共 9 项(89%)' for the top of the checklist."""
+    done, total = completeness(items)
+    return f"已公开 {done} 项,共 {total} 项({percent(done, total)})"
+
+
+def group_of(p: Portal, region: str) -> str:
+    """The county a record counts under; records above county level count under the portal region."""
+    return p.county_of(region) or p.site.region
+
+
+def link_of_project(p: Portal, pid: str) -> Link:
+    return Link(p.projects[pid].title, urls.project(pid))
+
+
+def severity_counts(found: list) -> tuple[int, int]:
+    errors = sum(1 for f in found if f.severity == ERROR)
+    return errors, len(found) - errors
+
+
+# -- the portal-wide pages (disclosure/ and disclosure/late/) -----------------------------
+
+@dataclass(frozen=True)
+class StationRow:
+    link: Link
+    level: str
+    done: int
+    total: int
+    percent: str
+    gaps: str  # labels of the items not public, or '—'
+    findings: int  # findings on the station and on its projects
+
+
+@dataclass(frozen=True)
+class CountyRow:
+    code: str
+    name: str
+    link: Link | None
+    stations: int
+    done: int
+    total: int
+    percent: str
+    late: int
+    missing: int
+    errors: int
+    warnings: int
+    rows: tuple[StationRow, ...]
+
+
+@dataclass
+class DisclosureView:
+    """Context `view` of disclosure.html (disclosure/): one row per county, then its stations."""
+
+    as_of: str
+    counties: list[CountyRow]
+    total: CountyRow
+    max_verified_days: int
+    items: list[str]  # the checklist item labels, for the definition on the page
+
+
+@dataclass(frozen=True)
+class LateRow:
+    project: Link
+    stations: tuple[Link, ...]
+    report: str
+    due: str
+    published: str
+    status: str  # late | missing
+    status_text: str
+    symbol: str
+
+
+@dataclass
+class LateView:
+    """Context `view` of late_reports.html (disclosure/late/)."""
+
+    as_of: str
+    rows: list[LateRow]
+    late: int
+    missing: int
+    deadlines: str  # the deadlines in force, in words
+
+
+def _station_row(ctx: Context, sid: str, items: list[ChecklistItem]) -> StationRow:
+    p = ctx.p
+    done, total = completeness(items)
+    found = len(ctx.findings.get(sid, [])) + sum(
+        len(ctx.findings.get(x, [])) for x in p.projects_by_station.get(sid, []))
+    gaps = "、".join(i.label for i in items if i.status == "missing") or "—"
+    return StationRow(ctx.station_link(sid), p.stations[sid].level, done, total, percent(done, total),
+                      gaps, found)
+
+
+def _county_row(ctx: Context, code: str, rows: list[StationRow], pids: list[str],
+                due: Mapping[str, list[DueReport]], sids: list[str]) -> CountyRow:
+    p = ctx.p
+    owed = [d for x in pids for d in due[x]]
+    found = [f for s in [*sids, *pids] for f in ctx.findings.get(s, [])]
+    errors, warnings = severity_counts(found)
+    done, total = sum(r.done for r in rows), sum(r.total for r in rows)
+    region = p.regions.get(code)
+    return CountyRow(code, region.name if region else "合计", ctx.region_link(code) if region else None,
+                     len(rows), done, total, percent(done, total),
+                     sum(1 for d in owed if d.status == "late"), sum(1 for d in owed if d.status == "missing"),
+                     errors, warnings, tuple(rows))
+
+
+def portal_view(ctx: Context) -> DisclosureView:
+    p = ctx.p
+    params, due = params_of(p), schedule(p)
+    codes = {group_of(p, s.region) for s in p.stations.values()}
+    codes |= {c for c, r in p.regions.items() if r.level == "county"}
+    by_group: dict[str, list[str]] = {c: [] for c in codes}
+    for sid in sorted(p.stations, key=lambda s: (p.stations[s].region, s)):
+        by_group[group_of(p, p.stations[sid].region)].append(sid)
+    rows = {sid: _station_row(ctx, sid, checklist_for(p, sid, due, params)) for sid in p.stations}
+    projects_by_group: dict[str, list[str]] = {c: [] for c in codes}  # one pass, not counties x projects
+    for x in sorted(p.projects):
+        for c in sorted({group_of(p, p.stations[s].region) for s in p.projects[x].stations}):
+            projects_by_group[c].append(x)
+    counties = [_county_row(ctx, c, [rows[s] for s in sids], projects_by_group[c], due, sids)
+                for c, sids in sorted(by_group.items())]
+    every = [s for c, sids in sorted(by_group.items()) for s in sids]
+    total = _county_row(ctx, "", [rows[s] for s in every], sorted(p.projects), due, every)
+    labels = ["联系方式", "开放时间", "服务内容", "运营机构", "人员配置", "服务项目和协议",
+              *(label for _, label, _ in REPORT_ITEMS), "信息核实"]
+    return DisclosureView(p.site.as_of.isoformat(), counties, total,
+                          params["verification"]["max_age_days"], labels)
+
+
+def late_view(ctx: Context) -> LateView:
+    p = ctx.p
+    owed = [d for ds in schedule(p).values() for d in ds if d.status in ("late", "missing")]
+    deadlines = schedule_words(params_of(p))
+    owed.sort(key=lambda d: (d.due, d.project, KIND_ORDER[d.kind], d.period))
+    rows = [LateRow(link_of_project(p, d.project),
+                    tuple(ctx.station_link(s) for s in p.projects[d.project].stations),
+                    d.label, d.due.isoformat(), d.published.isoformat() if d.published else "未发布",
+                    d.status, d.status_text, d.symbol)
+            for d in owed]
+    return LateView(p.site.as_of.isoformat(), rows, sum(1 for d in owed if d.status == "late"),
+                    sum(1 for d in owed if d.status == "missing"), deadlines)

@@ -1,0 +1,35 @@
+"""The home page (and the search page, which shows the same browse entries)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sgz_portal.data import urls
+from sgz_portal.data.urls import Link
+from sgz_portal.data.words import LEVEL_WORDS, REPORT_WORDS
+from sgz_portal.pages.context import Context
+
+
+@dataclass
+class HomeView:
+    """Context `view` of home.html: browse entries and the latest reports."""
+
+    counties: list[Link]
+    domains: list[Link]
+    groups: list[Link]
+    latest_reports: list[Link]
+    counts: list[tuple[str, int]]
+
+
+def view(ctx: Context, latest: int = 8) -> HomeView:
+    p = ctx.p
+    reports = sorted(((r.published, pr.id, r.index, r) for pr in p.projects.values() for r in pr.reports),
+                     key=lambda t: (t[0], t[1], t[2]), reverse=True)[:latest]
+    return HomeView(
+        counties=[ctx.region_link(c) for c, r in sorted(p.regions.items()) if r.level == "county"],
+        domains=[Link(d.name, f"services/#{d.id}") for d in p.domains.values()],
+        groups=[Link(g.name, f"search/?q={g.name}") for g in p.groups.values()],
+        latest_reports=[Link(f"{p.projects[pid].title} · {REPORT_WORDS[r.type]} {r.period or ''}".strip(),
+                             urls.project(pid), d.isoformat()) for d, pid, _, r in reports],
+        counts=[(LEVEL_WORDS[lv], sum(1 for s in p.stations.values() if s.level == lv))
+                for lv in ("county", "township", "village")],
+    )

@@ -1,0 +1,62 @@
+"""QR codes for printed station signs, made at build time (no script, no outside service).
+
+A sign on a bulletin board is scanned by a phone that knows nothing of the
+portal, so the code must hold the absolute URL: `site.base_url` + the station
+path. Without base_url only the relative path can be encoded, and the page says
+so, so that nobody prints a code that leads nowhere.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import segno
+from markupsafe import Markup
+
+from sgz_portal.data import urls
+
+
+@dataclass(frozen=True)
+class StationQr:
+    """What a template shows of a station's QR code."""
+
+    svg: Markup  # inline <svg role="img"> with a <title>: its text alternative
+    target: str  # the text the code holds (absolute URL, or the relative path)
+    absolute: bool  # False: base_url is not set, the code is not fit to print
+
+
+def target(path: str, base_url: str | None) -> str:
+    """The absolute URL of a site path when base_url is known, else the path itself."""
+    if not base_url:
+        return path
+    return base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def svg(text: str, label: str) -> Markup:
+    """An inline SVG QR code of `text`; same text -> same bytes (segno picks the mask deterministically)."""
+    code = segno.make(text, error="m", micro=False)
+    title = f"{label}:{text}"
+    out = code.svg_inline(scale=1, border=4, dark="#000", light="#fff", title=title,
+                          svgclass="sgz-qr__code", lineclass=None, omitsize=True)
+    # role=img makes screen readers read the <title> instead of walking the path.
+    return Markup(out.replace("<svg ", '<svg role="img" ', 1))
+
+
+@lru_cache(maxsize=256)
+def station_qr(station_id: str, base_url: str | None) -> StationQr:
+    """Cached: choosing the mask costs ~10 ms, and the poster (rendered right after its station) reuses it."""
+    text = target(urls.station(station_id), base_url)
+    return StationQr(svg(text, "本站网页二维码"), text, bool(base_url))
+
+
+def poster_url(station_id: str) -> str:
+    """The printable poster page of a station (an extra page, not one of the contract's stable URLs)."""
+    return urls.station(station_id) + "poster/"
+
+
+def poster_source(station_id: str) -> str:
+    """The generated Markdown file behind the poster page."""
+    return poster_url(station_id) + "index.md"
+
+
+__all__ = ["StationQr", "poster_source", "poster_url", "station_qr", "svg", "target"]

@@ -1,0 +1,51 @@
+"""The one-way flow: load -> validate -> model -> judge. Rendering comes after.
+
+`prepare()` is what both the CLI and the mkdocs plugin call; it never raises
+for bad data, it returns the issues.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sgz_portal.data import model
+
+from sgz_portal.rules import judge as rules
+from sgz_portal.data.issues import Issue, errors, issue
+from sgz_portal.data.load import load
+from sgz_portal.data.model import Portal
+from sgz_portal.data.validate import parse_date, validate
+
+
+@dataclass
+class Prepared:
+    portal: Portal | None
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.portal is not None and not errors(self.issues)
+
+
+def as_of_override() -> tuple[dt.date | None, list[Issue]]:
+    """The as-of date from env PORTAL_AS_OF, if set."""
+    value = os.environ.get("PORTAL_AS_OF", "").strip()
+    if not value:
+        return None, []
+    date = parse_date(value)
+    return (date, []) if date else (None, [issue("as_of_env", "PORTAL_AS_OF", 1, "", value=value)])
+
+
+def prepare(data_dir: Path, as_of: dt.date | None = None) -> Prepared:
+    """Load, validate, build and judge `data_dir`. Findings and errors come back as issues."""
+    env_date, found = as_of_override()
+    raw, read_issues = load(Path(data_dir))
+    found += read_issues
+    found += validate(raw)
+    if errors(found):
+        return Prepared(None, sorted(set(found)))
+    portal = model.build(raw, as_of or env_date)
+    found += rules.judge(portal, raw)
+    return Prepared(portal, sorted(set(found)))

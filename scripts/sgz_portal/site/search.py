@@ -1,0 +1,78 @@
+"""Stage 6: index the rendered site with pagefind's extended binary (Chinese segmentation).
+
+Pagefind 1.5 writes its filter files from a hash map, so their order and
+names change from run to run (upstream: Pagefind/pagefind#638; fragments
+were made stable in 1.3, filters were not). `canonicalize` re-sorts them, so
+the same data still gives the same site byte for byte.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import cbor2
+
+SIGNATURE = b"pagefind_dcd"
+# canonicalize() knows the index format of this pagefind release only (constraints.txt pins it).
+PAGEFIND_VERSION = "1.5.2"
+# Pagefind's ready-made UIs (~420 KB); our search page uses the JS API only (search.js).
+UNUSED_UI = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
+
+
+class SearchIndexError(RuntimeError):
+    pass
+
+
+def index(site_dir: Path) -> None:
+    """Write site_dir/pagefind/. The extended binary ships in the pagefind_bin_extended wheel."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--silent"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SearchIndexError(f"建立搜索索引失败:{done.stderr.strip() or done.stdout.strip()}")
+    canonicalize(site_dir / "pagefind")
+    for unused in UNUSED_UI:
+        for path in (site_dir / "pagefind").glob(unused):
+            path.unlink()
+
+
+def _read(path: Path):
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise SearchIndexError(f"无法识别的搜索索引文件:{path.name}")
+    return cbor2.loads(data[len(SIGNATURE):])
+
+
+def _write(folder: Path, prefix: str, suffix: str, value, digits: int) -> str:
+    """Write value under a name made from its content; return the name without suffix."""
+    data = SIGNATURE + cbor2.dumps(value)
+    name = f"{prefix}_{hashlib.sha256(data).hexdigest()[:digits]}"
+    (folder / f"{name}{suffix}").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    return name
+
+
+def canonicalize(bundle: Path) -> None:
+    """Sort every filter file and the meta file's filter list; rename by content."""
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    if entry.get("version") != PAGEFIND_VERSION:
+        raise SearchIndexError(f"搜索索引由 pagefind {entry.get('version')} 生成,本程序只支持 {PAGEFIND_VERSION}"
+                               "(请按 constraints.txt 安装依赖)")
+    for language in entry["languages"].values():
+        old_meta = bundle / f"pagefind.{language['hash']}.pf_meta"
+        meta = _read(old_meta)
+        lang = language["hash"].split("_")[0]
+        filters = []
+        for name, file_hash in meta[3]:
+            path = bundle / "filter" / f"{file_hash}.pf_filter"
+            key, values = _read(path)
+            path.unlink()
+            values = sorted(values, key=lambda v: v[0])
+            filters.append([name, _write(bundle / "filter", lang, ".pf_filter", [key, values], 7)])
+        meta[3] = sorted(filters)
+        old_meta.unlink()
+        language["hash"] = _write(bundle, f"pagefind.{lang}", ".pf_meta", meta, 10).split(".", 1)[1]
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
