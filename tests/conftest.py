@@ -5,9 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from sgz_portal import cli
-
-from sgz_portal import pipeline
+from sgz_portal import cli, pipeline
 from sgz_portal.pages.views import Views
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,10 +7,10 @@ import re
 import shutil
 from pathlib import Path
 
-
 from sgz_portal import cli
 from sgz_portal.site.search import SIGNATURE, _read
-from tests.sitetext import page_html as page, text_of
+from tests.sitetext import page_html as page
+from tests.sitetext import text_of
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

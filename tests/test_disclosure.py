@@ -9,12 +9,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
-
 from sgz_portal.pages import disclosure
-
-
-from sgz_portal.rules import judge as rules
 from sgz_portal.pages.views import Views
+from sgz_portal.rules import judge as rules
 from tests.sitetext import page_html, text_of
 
 ROOT = Path(__file__).resolve().parents[1]

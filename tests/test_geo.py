@@ -13,9 +13,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from sgz_portal.data import geo
-
 import sgz_portal.opendata as opendata
+from sgz_portal.data import geo
 from sgz_portal.opendata import tables
 
 # (wgs_lat, wgs_lng, gcj_lat, gcj_lng) from eviltransform's tests.

@@ -1,7 +1,6 @@
 """The fixture site's pages match the stored golden copies (regenerate: make update-golden)."""
 from __future__ import annotations
 
-
 import pytest
 
 from sgz_portal import cli

@@ -25,19 +25,11 @@ from jsonschema import Draft4Validator, Draft202012Validator, FormatChecker
 from referencing import Registry
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-from sgz_portal.opendata import feed
-
-from sgz_portal.data import geo
-
-from sgz_portal.opendata import hsds
-
-from sgz_portal.opendata import ocds
-
 import sgz_portal.opendata as opendata
-from sgz_portal.opendata import common
-from sgz_portal.pages import opendata as datapage
-
 from sgz_portal import pipeline
+from sgz_portal.data import geo
+from sgz_portal.opendata import common, feed, hsds, ocds
+from sgz_portal.pages import opendata as datapage
 from sgz_portal.pages.views import Views
 
 ROOT = Path(__file__).resolve().parents[1]

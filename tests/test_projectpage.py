@@ -2,10 +2,8 @@
 reports due, evaluations, money with barred categories, attachments and findings."""
 from __future__ import annotations
 
-
 import re
 from pathlib import Path
-
 
 from sgz_portal.pages import project as projectpage
 from sgz_portal.pages.views import Views

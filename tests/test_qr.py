@@ -14,13 +14,11 @@ from pathlib import Path
 import pytest
 import segno
 
-from sgz_portal import cli
-
-from sgz_portal import pipeline
-
+from sgz_portal import cli, pipeline
 from sgz_portal.pages import qr
 from sgz_portal.pages.views import Views
-from tests.sitetext import page_html as read, text_of
+from tests.sitetext import page_html as read
+from tests.sitetext import text_of
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "minimal" / "data"

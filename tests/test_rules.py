@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sgz_portal.rules import judge as rules
 from sgz_portal.data.issues import ERROR, MESSAGES, WARNING
 from sgz_portal.pipeline import prepare
-from sgz_portal.rules.pii import ID_CHECK, ID_WEIGHTS, find_personal_info, id_valid, luhn_valid
+from sgz_portal.rules import judge as rules
 from sgz_portal.rules.judge import RULES, findings_by_subject
+from sgz_portal.rules.pii import ID_CHECK, ID_WEIGHTS, find_personal_info, id_valid, luhn_valid
 
 AS_OF = dt.date(2025, 6, 30)
 SCHEMA = Path(__file__).resolve().parents[1] / "scripts" / "sgz_portal" / "data" / "schemas" / "rules.schema.json"
@@ -287,7 +287,7 @@ def test_partial_first_month_counts(tmp_path):
 def test_monthly_briefs_not_judged_for_planned_or_terminated(tmp_path):
     for status in ("planned", "terminated"):
         def change(data):
-            project(data).update(status=status, reports=[])
+            project(data).update(status=status, reports=[])  # noqa: B023 (called at once)
         assert found(build(tmp_path, change)) == []
 
 

@@ -1,16 +1,13 @@
 """The statistics page on the demo data: coverage, staff, services by year, money; charts with tables."""
 from __future__ import annotations
 
-
 import re
 from pathlib import Path
 
 import pytest
 import yaml
 
-from sgz_portal.pages import charts
-
-from sgz_portal.pages import statistics
+from sgz_portal.pages import charts, statistics
 from sgz_portal.pages.views import Views
 
 ROOT = Path(__file__).resolve().parents[1]

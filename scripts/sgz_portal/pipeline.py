@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sgz_portal.data import model
-
-from sgz_portal.rules import judge as rules
 from sgz_portal.data.issues import Issue, errors, issue
 from sgz_portal.data.load import load
 from sgz_portal.data.model import Portal
 from sgz_portal.data.validate import parse_date, validate
+from sgz_portal.rules import judge as rules
 
 
 @dataclass

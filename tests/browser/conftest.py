@@ -14,8 +14,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -90,7 +91,7 @@ def site_url(server_port: int) -> str:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator["Browser"]:
+def browser() -> Iterator[Browser]:
     """Headless Chromium (Debian's), shared by the session."""
     if not CHROMIUM.exists():
         pytest.skip(f"浏览器测试需要 {CHROMIUM}(运行 make browser 安装 Debian 的 chromium)")
@@ -103,7 +104,7 @@ def browser() -> Iterator["Browser"]:
 
 
 @pytest.fixture
-def page(browser: "Browser") -> Iterator["Page"]:
+def page(browser: Browser) -> Iterator[Page]:
     """A fresh page in its own context (no cookies or storage shared between tests), zh-CN."""
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
     context.set_default_timeout(15_000)

@@ -149,8 +149,8 @@ def test_nothing_pops_up(browser, site_url, sample_pages):
     for kind in ("home", "station", "search"):
         context, page = _open(browser, site_url + sample_pages[kind])
         dialogs: list[str] = []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.on("popup", lambda p: dialogs.append("popup " + p.url))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))  # noqa: B023 (this page only)
+        page.on("popup", lambda p: dialogs.append("popup " + p.url))  # noqa: B023 (this page only)
         for toggle in ("sgz-large", "sgz-contrast"):
             page.click(f"[data-toggle={toggle}]")
         page.wait_for_timeout(300)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import urllib.request
-from typing import Iterator
+from collections.abc import Iterator
 from urllib.parse import quote, urlsplit
 
 import pytest

@@ -16,11 +16,16 @@ EARTH_R = 6371008.8  # mean Earth radius (m) for distances
 
 
 class Located(Protocol):
-    name: str
-    address: str
-    lat: float | None
-    lng: float | None
-    crs: str | None
+    @property
+    def name(self) -> str: ...
+    @property
+    def address(self) -> str: ...
+    @property
+    def lat(self) -> float | None: ...
+    @property
+    def lng(self) -> float | None: ...
+    @property
+    def crs(self) -> str | None: ...
 
 
 def _outside_china(lat: float, lng: float) -> bool:

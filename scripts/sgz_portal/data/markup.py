@@ -22,7 +22,7 @@ SCHEMES = {"http", "https", "mailto", "tel"}
 class _EscapeHtml(markdown.Extension):
     """Treat raw HTML in the source as text."""
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (API name)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
 

@@ -46,6 +46,11 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def _day(value: str) -> dt.date:
+    """A date the schema requires (validation has run, so it is there and well formed)."""
+    return dt.date.fromisoformat(value)
+
+
 @dataclass(frozen=True)
 class Correction:
     date: dt.date
@@ -307,8 +312,8 @@ def _station(located: Located) -> Station:
         address=r["address"], lat=loc.get("lat"), lng=loc.get("lng"), crs=loc.get("crs"),
         phones=tuple(r.get("phone", [])), complaint_phone=r.get("complaint_phone"),
         hours=tuple(Hours(tuple(h["days"]), h["open"], h["close"]) for h in r.get("hours", [])),
-        closed_on=tuple(sorted(_date(d) for d in r.get("closed_on", []))),
-        hours_note=r.get("hours_note"), established=_date(r["established"]),
+        closed_on=tuple(sorted(_day(d) for d in r.get("closed_on", []))),
+        hours_note=r.get("hours_note"), established=_day(r["established"]),
         operator=r.get("operator"), head=r.get("head"),
         staff=Staff(staff.get("full_time", 0), cert.get("assistant", 0), cert.get("intermediate", 0),
                     cert.get("senior", 0), staff.get("part_time", 0), staff.get("volunteers", 0),
@@ -318,13 +323,13 @@ def _station(located: Located) -> Station:
         signage_installed=(r.get("signage") or {}).get("installed"),
         signage_photo=(r.get("signage") or {}).get("photo"),
         description=r.get("description"), commitments=r.get("commitments"),
-        photos=tuple(r.get("photos", [])), verified=_date(r["verified"]),
+        photos=tuple(r.get("photos", [])), verified=_day(r["verified"]),
         corrections=_corrections(r), source=_src(located),
     )
 
 
 def _corrections(record: dict) -> tuple[Correction, ...]:
-    return tuple(Correction(_date(c["date"]), c["note"]) for c in record.get("corrections", []))
+    return tuple(Correction(_day(c["date"]), c["note"]) for c in record.get("corrections", []))
 
 
 def _project(located: Located) -> Project:
@@ -340,13 +345,13 @@ def _project(located: Located) -> Project:
         indicators=tuple(Indicator(i["id"], i["name"], i.get("unit", ""), i["target"], i.get("actual"),
                                    i.get("direction", "at_least")) for i in r.get("indicators", [])),
         reports=tuple(
-            Report(x["type"], x.get("period"), _date(x["published"]), x.get("summary", ""),
+            Report(x["type"], x.get("period"), _day(x["published"]), x.get("summary", ""),
                    dict(x.get("stats", {})), x.get("document"), x.get("evaluator"), x.get("score"),
                    x.get("grade"), n)
             for n, x in enumerate(r.get("reports", []))),
         expenditures=tuple(Expenditure(e["category"], e["amount"], e.get("note"))
                            for e in r.get("expenditures", [])),
-        stories=tuple(Story(s["title"], _date(s["published"]), s["body"]) for s in r.get("stories", [])),
+        stories=tuple(Story(s["title"], _day(s["published"]), s["body"]) for s in r.get("stories", [])),
         corrections=_corrections(r), source=_src(located),
     )
 
@@ -360,6 +365,7 @@ def _index(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
 
 def build(raw: RawData, as_of: dt.date | None = None) -> Portal:
     """Turn validated raw data into the model. Call only when validation found no error."""
+    assert raw.services is not None and raw.site is not None, "build() runs on validated data only"
     svc = raw.services.data
     portal = Portal(
         site=_site(raw.site.data, as_of),

@@ -52,28 +52,30 @@ def _leaves(error: ValidationError) -> list[ValidationError]:
 
 def _to_issues(doc: Document, error: ValidationError) -> list[Issue]:
     path = tuple(error.absolute_path)
-    value = error.instance
-    kind, expected = error.validator, error.validator_value
+    value: Any = error.instance
+    kind: Any = error.validator
+    expected: Any = error.validator_value
+    schema: Any = error.schema
     at = lambda p=path: doc.line(p)  # noqa: E731
     if kind == "required":
         return [issue("schema_required", doc.file, at(), path + (key,), key=key)
                 for key in expected if isinstance(value, dict) and key not in value]
     if kind == "additionalProperties":
-        known = list(error.schema.get("properties", {}))
+        known = list(schema.get("properties", {}))
         extra = [k for k in value if k not in known] if isinstance(value, dict) else []
         return [issue("schema_unknown_key", doc.file, at(path + (k,)), path + (k,), key=k,
                       hint=suggest(k, known) or f"(可用的键:{'、'.join(known)})")
                 for k in extra]
     if kind == "type":
         want = expected if isinstance(expected, list) else [expected]
-        words = "或".join(KIND_WORDS.get(w, w) for w in want)
+        words = "或".join(str(KIND_WORDS.get(w, w)) for w in want)
         return [issue("schema_type", doc.file, at(), path, expected=words, actual=_kind(value))]
     if kind in ("enum", "const"):
         allowed = expected if kind == "enum" else [expected]
         return [issue("schema_enum", doc.file, at(), path, value=value,
                       allowed="、".join(map(str, allowed)))]
     if kind == "pattern":
-        words = PATTERN_WORDS.get(expected) or error.schema.get("description") or f"应符合 {expected}"
+        words = PATTERN_WORDS.get(expected) or schema.get("description") or f"应符合 {expected}"
         return [issue("schema_pattern", doc.file, at(), path, value=value, expected=words)]
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         sign = {"minimum": "≥", "maximum": "≤", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from sgz_portal.data.issues import Issue, format_path, issue, suggest
 from sgz_portal.data.load import Document, Located, RawData, items, project_records, station_records
@@ -133,7 +134,7 @@ def _check_regions(c: _Checker) -> dict[str, Located]:
                 c.add("parent_required", doc, path + ("parent",))
             continue
         if c.ref(doc, path + ("parent",), parent, regions, "上级区划", "regions"):
-            actual = regions[parent][2].get("level")
+            actual: Any = regions[parent][2].get("level")
             if level in LEVELS and LEVELS.index(level) > 0 and actual != LEVELS[LEVELS.index(level) - 1]:
                 c.add("wrong_level", doc, path + ("parent",), kind="上级区划", value=parent,
                       actual=LEVEL_WORDS.get(actual, actual),
@@ -169,11 +170,11 @@ def _check_agencies(c: _Checker) -> dict[str, Located]:
 def _check_stations(c: _Checker, regions: dict, services: dict, agencies: dict) -> dict[str, Located]:
     stations = c.unique(station_records(c.raw))
     for doc, path, st in c.sound(stations.values()):
-        level = st.get("level")
+        level: Any = st.get("level")
         if level != "city" and "parent" not in st:
             c.add("parent_required", doc, path + ("parent",))
         if "parent" in st and c.ref(doc, path + ("parent",), st["parent"], stations, "上级站点", "stations"):
-            actual = stations[st["parent"]][2].get("level")
+            actual: Any = stations[st["parent"]][2].get("level")
             want = LEVELS[LEVELS.index(level) - 1]
             if actual != want:
                 c.add("wrong_level", doc, path + ("parent",), kind="上级站点", value=st["parent"],
@@ -199,7 +200,7 @@ def _check_stations(c: _Checker, regions: dict, services: dict, agencies: dict) 
 
 def _check_projects(c: _Checker, stations: dict, agencies: dict) -> None:
     projects = c.unique(project_records(c.raw))
-    for doc, path, project in c.sound(projects.values()):
+    for doc, _path, project in c.sound(projects.values()):
         for i, station in enumerate(project.get("stations", [])):
             c.ref(doc, ("stations", i), station, stations, "站点", "stations")
         c.ref(doc, ("supplier",), project.get("supplier"), agencies, "承接机构", "agencies")
@@ -215,7 +216,8 @@ def _check_projects(c: _Checker, stations: dict, agencies: dict) -> None:
 
 
 def _check_report(c: _Checker, doc: Document, path: tuple, report: dict) -> None:
-    kind, period = report.get("type"), report.get("period")
+    kind: Any = report.get("type")
+    period = report.get("period")
     pattern = {"monthly": MONTH, "self_assessment": HALF}.get(kind)
     if pattern and (not isinstance(period, str) or not pattern.match(period)):
         c.add("bad_period", doc, path + ("period",), value=period if period else "")

@@ -1,7 +1,7 @@
 """Chinese labels for codes, and value formatting, shared by views and exports."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from sgz_portal.data.model import DAY_WORDS, DAYS
 

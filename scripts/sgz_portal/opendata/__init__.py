@@ -5,7 +5,7 @@ their sizes (pages/opendata.py) and the site layer writes them.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from sgz_portal.data.model import Portal
 from sgz_portal.opendata import feed, hsds, ocds

@@ -16,9 +16,9 @@ import xml.etree.ElementTree as ET
 
 from sgz_portal.data import urls
 from sgz_portal.data.model import Portal, Project, Report
-from sgz_portal.opendata.ocds import MEDIA
-from sgz_portal.opendata.common import absolute, authority, report_keys, report_text, rfc3339, uid
 from sgz_portal.data.words import REPORT_WORDS
+from sgz_portal.opendata.common import absolute, authority, report_keys, report_text, rfc3339, uid
+from sgz_portal.opendata.ocds import MEDIA
 
 ATOM = "http://www.w3.org/2005/Atom"
 LIMIT = 50

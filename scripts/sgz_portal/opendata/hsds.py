@@ -24,8 +24,8 @@ import re
 from sgz_portal.data import urls
 from sgz_portal.data.geo import convert
 from sgz_portal.data.model import ACCESS_WORDS, Portal, Station
-from sgz_portal.opendata.common import TZ, absolute, plain_text, uid
 from sgz_portal.data.words import LEVEL_WORDS, day_ranges
+from sgz_portal.opendata.common import TZ, absolute, plain_text, uid
 
 USCC_SCHEME = "CN-USCC"
 BYDAY = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU"}

@@ -27,13 +27,12 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from sgz_portal.rules import judge as rules
-
 from sgz_portal.data import urls
 from sgz_portal.data.model import Portal, Project
-from sgz_portal.opendata.common import absolute, authority, plain_text, report_keys, report_text, rfc3339, uid
-from sgz_portal.rules.schedule import due_reports
 from sgz_portal.data.words import REPORT_WORDS, money
+from sgz_portal.opendata.common import absolute, authority, plain_text, report_keys, report_text, rfc3339, uid
+from sgz_portal.rules import judge as rules
+from sgz_portal.rules.schedule import due_reports
 
 OCID_PREFIX = "ocds-sgz000"
 USCC_SCHEME = "CN-USCC"

@@ -5,8 +5,8 @@ region) are computed once here, so no page walks all pages.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from sgz_portal import opendata
 from sgz_portal.data import urls

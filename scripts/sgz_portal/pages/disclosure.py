@@ -10,19 +10,18 @@ and nothing is missing until its due day has passed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from sgz_portal.data import urls
 from sgz_portal.data.issues import ERROR
-from sgz_portal.pages.context import Context
 from sgz_portal.data.model import Portal, Station
 from sgz_portal.data.urls import Link
+from sgz_portal.data.words import day_ranges
+from sgz_portal.pages.context import Context
 from sgz_portal.rules.judge import settings
 from sgz_portal.rules.schedule import KIND_ORDER, DueReport, due_reports
-from sgz_portal.data.words import day_ranges
-
-
 
 
 def params_of(portal: Portal) -> dict[str, dict[str, Any]]:

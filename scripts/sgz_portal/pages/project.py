@@ -12,18 +12,17 @@ from pathlib import PurePosixPath
 from markupsafe import Markup
 
 from sgz_portal.data import urls
-from sgz_portal.pages.disclosure import params_of, schedule_words
-from sgz_portal.rules.schedule import DueReport, due_reports
 from sgz_portal.data.issues import Issue
 from sgz_portal.data.markup import render
-from sgz_portal.pages.context import Context, ListView
 from sgz_portal.data.model import Indicator, Project, Report
-from sgz_portal.rules.judge import BARRED
-from sgz_portal.pages.searchterms import SearchTerms, index_terms
-from sgz_portal.pages.statistics import STAT_WORDS
 from sgz_portal.data.urls import Link
 from sgz_portal.data.words import REPORT_WORDS, STATUS_WORDS, money
-
+from sgz_portal.pages.context import Context, ListView
+from sgz_portal.pages.disclosure import params_of, schedule_words
+from sgz_portal.pages.searchterms import SearchTerms, index_terms
+from sgz_portal.pages.statistics import STAT_WORDS
+from sgz_portal.rules.judge import BARRED
+from sgz_portal.rules.schedule import DueReport, due_reports
 
 TASK_BOOK_WORDS = {"overview": "项目概述", "needs_analysis": "需求分析", "service_plan": "服务计划",
                    "staffing": "人员配置"}

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from sgz_portal.data import urls
 from sgz_portal.data.model import Portal
-from sgz_portal.pages.qr import poster_source
 from sgz_portal.pages.context import describe
+from sgz_portal.pages.qr import poster_source
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,12 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from sgz_portal.pages.charts import Bar, hbar
-from sgz_portal.pages.disclosure import group_of, percent
-from sgz_portal.pages.context import Context
 from sgz_portal.data.model import Portal
 from sgz_portal.data.urls import Link
 from sgz_portal.data.words import STATUS_WORDS, money
-
+from sgz_portal.pages.charts import Bar, hbar
+from sgz_portal.pages.context import Context
+from sgz_portal.pages.disclosure import group_of, percent
 
 STAT_WORDS = (("cases", "个案", "件"), ("groups", "小组", "个"), ("activities", "社区活动", "场"),
               ("beneficiaries", "服务对象", "人次"), ("volunteer_hours", "志愿服务", "小时"))

@@ -16,10 +16,11 @@ is always an error, whatever `rules.yaml` says.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 from sgz_portal.data.issues import ERROR, WARNING, Issue, issue
 from sgz_portal.data.load import Document, RawData
@@ -240,7 +241,7 @@ def check_reports(portal: Portal, conf: Mapping[str, Mapping[str, Any]]) -> Iter
             values = {"period": slot.period, "due": slot.due.isoformat()}
             if slot.status == "missing":
                 yield _at(pr.source, ("reports",), f"{prefix}_missing", conf[rule_id], pr.id, **values)
-            else:
+            elif slot.report is not None and slot.published is not None:
                 yield _at(pr.source, ("reports", slot.report.index, "published"), f"{prefix}_late",
                           conf[rule_id], pr.id, published=slot.published.isoformat(), **values)
 
@@ -298,7 +299,8 @@ class _Lines:
     """Source lines of the data files, read once, to find the exact line of a match."""
 
     def __init__(self, raw: RawData) -> None:
-        self.base, self.cache = Path(raw.root).parent, {}
+        self.base = Path(raw.root).parent
+        self.cache: dict[str, list[str]] = {}
 
     def find(self, doc: Document, path: tuple, value: str, offset: int, text: str) -> int:
         """The line of `text` in `value` (a multi-line Markdown block too), else the key's line."""

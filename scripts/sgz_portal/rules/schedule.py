@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from sgz_portal.data.model import Project, Report
 from sgz_portal.data.words import REPORT_WORDS
