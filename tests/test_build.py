@@ -13,7 +13,7 @@ from tests.sitetext import page_html as page
 from tests.sitetext import text_of
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
+DATA = ROOT / "tests" / "fixtures" / "sample" / "data"  # a copy of the sample: tests never read data/
 CONFIG = ROOT / "mkdocs.yml"
 
 

@@ -15,7 +15,7 @@ from sgz_portal.rules import judge as rules
 from tests.sitetext import page_html, text_of
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
+DATA = ROOT / "tests" / "fixtures" / "sample" / "data"  # a copy of the sample: tests never read data/
 
 
 

@@ -11,7 +11,7 @@ from sgz_portal.pages import charts, statistics
 from sgz_portal.pages.views import Views
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
+DATA = ROOT / "tests" / "fixtures" / "sample" / "data"  # a copy of the sample: tests never read data/
 
 
 

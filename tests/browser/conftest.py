@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "data"
+DATA = ROOT / "tests" / "fixtures" / "sample" / "data"  # a copy of the sample: tests never read data/
 CONFIG = ROOT / "mkdocs.yml"
 CHROMIUM = Path("/usr/bin/chromium")
 PREFIX = "/sgz/"
