@@ -33,7 +33,10 @@ def load_project(config_file: Path, **overrides: str) -> tuple[MkDocsConfig, Por
     """The project's mkdocs configuration and its sgz-portal plugin instance."""
     if not config_file.is_file():
         raise ProjectError(f"找不到 {config_file}:请在项目文件夹(有 mkdocs.yml 的文件夹)中运行")
-    config = load_config(str(config_file), **overrides)
+    try:
+        config = load_config(str(config_file), **overrides)
+    except MkDocsException as err:  # YAML or option errors (mkdocs has logged the details above)
+        raise ProjectError(f"{config_file} 有错误,无法读取:{err}") from err
     plugin = config.plugins.get(PLUGIN)
     if not isinstance(plugin, PortalPlugin):
         raise ProjectError(f"{config_file} 没有启用 {PLUGIN} 插件(plugins: - {PLUGIN})")
