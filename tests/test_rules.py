@@ -18,7 +18,7 @@ from stdnum.cn import ric
 from sgz_portal.data.issues import ERROR, MESSAGES, WARNING
 from sgz_portal.pipeline import prepare
 from sgz_portal.rules import judge as rules
-from sgz_portal.rules.judge import RULES, findings_by_subject
+from sgz_portal.rules.judge import RULES
 from sgz_portal.rules.pii import find_personal_info, id_valid, luhn_valid
 
 AS_OF = dt.date(2025, 6, 30)
@@ -634,20 +634,19 @@ def test_rules_metadata_matches_contract_and_schema():
         assert rule.severity == (ERROR if rule.id == "personal_info" else WARNING)
         assert "{" not in rule.describe()
     assert RULES[10].fixed
-    assert rules.RULES_BY_ID["township_staffing"].describe({"min_certified": 3}) == (
-        "乡镇(街道)站至少有 3 名持证专职社工,或配备兼职人员。")
-    assert rules.rule_of("R06_monthly_brief_late").number == 6
-    assert rules.rule_of("schema_enum") is None
+    staffing = next(r for r in RULES if r.id == "township_staffing")
+    assert staffing.describe({"min_certified": 3}) == "乡镇(街道)站至少有 3 名持证专职社工,或配备兼职人员。"
+    assert [r.number for r in RULES if "R06_monthly_brief_late" in r.codes] == [6]
+    assert [r for r in RULES if "schema_enum" in r.codes] == []
 
 
-def test_findings_by_subject(tmp_path):
+def test_findings_name_their_station_or_project(tmp_path):
     def change(data):
         stations(data)["xs"]["name"] = "小市街道社工站"
         stations(data)["xs"]["verified"] = "2024-01-01"
         project(data)["indicators"] = []
         data["site.yaml"]["contact"]["address"] = "手机 13712345678"
     issues = build(tmp_path, change).issues
-    grouped = findings_by_subject(issues)
-    assert list(grouped) == ["xs", "xs-2025"]
-    assert [i.code for i in grouped["xs"]] == ["R01_name_branding", "R10_verification"]
-    assert [i.code for i in grouped["xs-2025"]] == ["R05_project_agreement"]
+    assert sorted((i.subject, i.code) for i in issues) == [
+        ("", "R11_personal_info"),  # in site.yaml: no station or project
+        ("xs", "R01_name_branding"), ("xs", "R10_verification"), ("xs-2025", "R05_project_agreement")]

@@ -1,4 +1,4 @@
-"""Stage 6: one build, start to end. Check the data, render with mkdocs into a staging folder,
+"""One build, start to end. Check the data, render with mkdocs into a staging folder,
 index it for search, then publish it in place of the old site/."""
 from __future__ import annotations
 

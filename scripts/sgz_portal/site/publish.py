@@ -1,4 +1,4 @@
-"""Stage 7: publish atomically. The new site is built beside the old one and
+"""Publish atomically. The new site is built beside the old one and
 swapped in by renames; a failed build never touches the existing `site/`."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Stage 6: index the rendered site with pagefind's extended binary (Chinese segmentation).
+"""Index the rendered site with pagefind's extended binary (Chinese segmentation).
 
 Pagefind 1.5 writes its filter files from a hash map, so their order and
 names change from run to run (upstream: Pagefind/pagefind#638; fragments
