@@ -11,6 +11,7 @@ The same checks also run on a small package made to break each rule, so that the
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,24 @@ def test_the_checks_catch_a_bad_package(bad_package: Path):
     assert upward_imports(bad_package) == ["sgz_portal.pages.views -> sgz_portal.site.plugin",
                                            "sgz_portal.rules.judge -> sgz_portal.pages.views"]
     assert missing_docstrings(bad_package) == ["sgz_portal.site.plugin"]
+
+
+# --- the README's module map ----------------------------------------------------------------------
+
+def readme_map() -> str:
+    text = (PACKAGE.parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text.split("## 代码结构", 1)[1]
+    return section.split("```", 2)[1]
+
+
+def test_the_readme_module_map_matches_the_folders():
+    block = readme_map()
+    entries = {line.split()[0] for line in block.splitlines()[1:] if line.strip() and not line[0].isspace()}
+    tops = {p.name + "/" for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    tops |= {p.name for p in PACKAGE.glob("*.py") if p.stem not in ("__init__", "__main__", "docs")}
+    assert entries == tops
+    words = set(re.findall(r"[\w]+", block))
+    stems = {p.stem for p in PACKAGE.rglob("*.py") if p.stem not in ("__init__", "__main__")}
+    assert sorted(stems - words) == [], "every module is named in the README's map"
+    named = set(re.findall(r"(\w+)\.py", block))
+    assert sorted(named - stems) == [], "every module the README names exists"

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from sgz_portal import cli
 from sgz_portal.site import build as build_module
@@ -151,3 +152,10 @@ def test_the_plugin_forgets_its_build_when_it_ends(tmp_path: Path) -> None:
     assert plugin.state is not None and plugin.state.portal.site.name == "测试市社会工作服务平台"
     plugin.on_post_build(config=config)
     assert plugin.state is None
+
+
+def test_mkdocs_yml_turns_the_plugin_on_as_the_readme_says() -> None:
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    snippet = readme.split("```yaml\nplugins:", 1)[1].split("```", 1)[0]
+    assert config["plugins"] == yaml.safe_load("plugins:" + snippet)["plugins"] == [{"sgz-portal": {"data": "data"}}]

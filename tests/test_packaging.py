@@ -85,3 +85,26 @@ def test_the_command_and_the_mkdocs_plugin_are_declared(wheel: zipfile.ZipFile) 
     entry_points.read_string(dist_info(wheel, "entry_points.txt"))
     assert dict(entry_points["console_scripts"]) == {"sgz-portal": "sgz_portal.cli:main"}
     assert dict(entry_points["mkdocs.plugins"]) == {"sgz-portal": "sgz_portal.site.plugin:PortalPlugin"}
+
+
+# --- what make installs ------------------------------------------------------------------------------
+
+def make_plan(target: str) -> str:
+    """The commands `make` would run for `target` from scratch (-B: as if nothing were set up; -n: run none)."""
+    done = subprocess.run(["make", "-n", "-B", "-C", str(ROOT), target], capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+@pytest.mark.parametrize("target", ["check", "site", "serve"])
+def test_building_installs_only_the_runtime_set(target: str) -> None:
+    plan = make_plan(target)
+    installs = [line for line in plan.splitlines() if "pip install" in line]
+    assert installs and all("-c constraints.txt" in line for line in installs)
+    assert all(line.rstrip().endswith("-e .") for line in installs), installs
+    assert "sgz-portal" in plan and "[test]" not in plan and "pytest" not in plan
+
+
+def test_make_test_adds_the_test_extra() -> None:
+    plan = make_plan("test")
+    assert "-c constraints.txt -e '.[test]'" in plan
+    assert "ruff check" in plan and "mypy" in plan and "pytest" in plan
