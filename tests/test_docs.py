@@ -7,7 +7,7 @@ from sgz_portal.data.issues import MESSAGES
 
 def test_error_reference_is_up_to_date() -> None:
     assert docs.TARGET.read_text(encoding="utf-8") == docs.render(), \
-        "DATA-ERRORS.md is stale: run `PYTHONPATH=scripts .venv/bin/python -m sgz_portal.docs`"
+        "DATA-ERRORS.md is stale: run `.venv/bin/python -m sgz_portal.docs`"
 
 
 def test_every_code_is_documented() -> None:

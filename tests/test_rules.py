@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from stdnum import luhn
+from stdnum.cn import ric
 
 from sgz_portal.data.issues import ERROR, MESSAGES, WARNING
 from sgz_portal.pipeline import prepare
 from sgz_portal.rules import judge as rules
-from sgz_portal.rules.judge import RULES, findings_by_subject
-from sgz_portal.rules.pii import ID_CHECK, ID_WEIGHTS, find_personal_info, id_valid, luhn_valid
+from sgz_portal.rules.judge import RULES
+from sgz_portal.rules.pii import find_personal_info, id_valid, luhn_valid
 
 AS_OF = dt.date(2025, 6, 30)
 SCHEMA = Path(__file__).resolve().parents[1] / "scripts" / "sgz_portal" / "data" / "schemas" / "rules.schema.json"
@@ -537,15 +539,34 @@ def test_personal_info_in_site_and_services_has_no_subject(tmp_path):
 
 
 def _valid_id(first17):
-    total = sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS))
-    return first17 + ID_CHECK[total % 11]
-
-
-def _luhn(prefix):
-    return next(prefix + c for c in "0123456789" if luhn_valid(prefix + c))
+    """The check character computed by python-stdnum, not by the module under test."""
+    return first17 + ric.calc_check_digit(first17 + "0")
 
 
 SICHUAN_ID = _valid_id("51050419800101123")
+GB_11643_EXAMPLE = "11010519491231002X"  # the standard's own worked example
+
+
+# ID numbers whose place code python-stdnum knows, with birth dates before AS_OF.
+ID_PREFIXES = ["11010519491231002", "51010520000101123", "36042619910101007", "44030420001229555"]
+
+
+@pytest.mark.parametrize("first17", ID_PREFIXES)
+def test_id_check_character_agrees_with_stdnum(first17):
+    """Of the eleven possible last characters exactly one is right, and it is stdnum's."""
+    judged = {c: id_valid(first17 + c, AS_OF) for c in "0123456789X"}
+    assert judged == {c: ric.is_valid(first17 + c) for c in "0123456789X"}
+    assert sum(judged.values()) == 1
+
+
+def test_the_standards_example_id_is_valid():
+    assert id_valid(GB_11643_EXAMPLE, AS_OF)
+    assert not id_valid(GB_11643_EXAMPLE[:-1] + "1", AS_OF)
+
+
+@pytest.mark.parametrize("prefix", ["622202020001234", "622848001234567890", "411111111111111", "37828224631000"])
+def test_luhn_agrees_with_stdnum(prefix):
+    assert {d: luhn_valid(prefix + d) for d in "0123456789"} == {d: luhn.is_valid(prefix + d) for d in "0123456789"}
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -584,7 +605,7 @@ def test_no_false_positives(text):
 def test_id_shaped_number_is_never_taken_for_a_card():
     bad_check = "110105194912310021"
     candidates = [bad_check[:17] + c for c in "0123456789"]
-    luhn_ok = [c for c in candidates if luhn_valid(c) and not id_valid(c, AS_OF)]
+    luhn_ok = [c for c in candidates if luhn.is_valid(c) and not ric.is_valid(c)]
     assert luhn_ok  # some look like bank cards by the Luhn check alone...
     for number in luhn_ok:
         assert find_personal_info(number, AS_OF) == []  # ...but an ID shape is judged as an ID only
@@ -613,20 +634,19 @@ def test_rules_metadata_matches_contract_and_schema():
         assert rule.severity == (ERROR if rule.id == "personal_info" else WARNING)
         assert "{" not in rule.describe()
     assert RULES[10].fixed
-    assert rules.RULES_BY_ID["township_staffing"].describe({"min_certified": 3}) == (
-        "乡镇(街道)站至少有 3 名持证专职社工,或配备兼职人员。")
-    assert rules.rule_of("R06_monthly_brief_late").number == 6
-    assert rules.rule_of("schema_enum") is None
+    staffing = next(r for r in RULES if r.id == "township_staffing")
+    assert staffing.describe({"min_certified": 3}) == "乡镇(街道)站至少有 3 名持证专职社工,或配备兼职人员。"
+    assert [r.number for r in RULES if "R06_monthly_brief_late" in r.codes] == [6]
+    assert [r for r in RULES if "schema_enum" in r.codes] == []
 
 
-def test_findings_by_subject(tmp_path):
+def test_findings_name_their_station_or_project(tmp_path):
     def change(data):
         stations(data)["xs"]["name"] = "小市街道社工站"
         stations(data)["xs"]["verified"] = "2024-01-01"
         project(data)["indicators"] = []
         data["site.yaml"]["contact"]["address"] = "手机 13712345678"
     issues = build(tmp_path, change).issues
-    grouped = findings_by_subject(issues)
-    assert list(grouped) == ["xs", "xs-2025"]
-    assert [i.code for i in grouped["xs"]] == ["R01_name_branding", "R10_verification"]
-    assert [i.code for i in grouped["xs-2025"]] == ["R05_project_agreement"]
+    assert sorted((i.subject, i.code) for i in issues) == [
+        ("", "R11_personal_info"),  # in site.yaml: no station or project
+        ("xs", "R01_name_branding"), ("xs", "R10_verification"), ("xs-2025", "R05_project_agreement")]

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from stdnum.cn import uscc
 
 from sgz_portal.data.issues import MESSAGES
 from sgz_portal.data.load import load
@@ -148,6 +149,26 @@ def test_uscc_check_character(data: Path) -> None:
     assert [(i.code, i.file, i.line) for i in found] == [("bad_uscc", "data/agencies.yaml", 4)]
     assert "应为“J”" in found[0].message
     assert uscc_check_char("91350100M000100Y4") == "3"  # a published real-world example
+
+
+# Codes from the fixtures and a published one, each with its last character replaced.
+USCC_BODIES = ["52510500MJQ123456", "52990100MJY20731X", "52990103MJR086148", "91350100M000100Y4",
+               "12100000400000624", "91110000802100433"]
+
+
+@pytest.mark.parametrize("body", USCC_BODIES)
+def test_uscc_check_character_agrees_with_stdnum(body: str) -> None:
+    assert uscc_check_char(body) == uscc.calc_check_digit(body)
+    assert uscc.is_valid(body + uscc_check_char(body))
+
+
+def test_uscc_check_is_judged_for_the_fixture_codes(data: Path) -> None:
+    """The minimal fixture's code is valid by stdnum and passes; stdnum's wrong ones are reported."""
+    good = "52510500MJQ123456J"
+    assert uscc.is_valid(good) and problems(data) == []
+    wrong = next(good[:17] + c for c in "0123456789ABCDEFGHJKLMNPQRTUWXY" if not uscc.is_valid(good[:17] + c))
+    edit(data, "agencies.yaml", good, wrong)
+    assert [i.code for i in problems(data)] == ["bad_uscc"]
 
 
 def test_duplicate_station_id(data: Path) -> None:

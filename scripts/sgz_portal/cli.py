@@ -3,6 +3,7 @@ current folder, as `mkdocs build` does. `make check/site/serve` run it."""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from sgz_portal.site.build import ProjectError, build, check, data_dir_of
@@ -29,11 +30,14 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
+        if not (args.site / "index.html").is_file():
+            print(f"找不到 {args.site / 'index.html'}:请先运行 sgz-portal build", file=sys.stderr)
+            return 2
         return serve(args.site, args.port, args.prefix)
     try:
         data = args.data or data_dir_of(args.config)
     except ProjectError as err:
-        print(err)
+        print(err, file=sys.stderr)
         return 2
     if args.command == "check":
         return check(data)

@@ -6,6 +6,7 @@ the same sentence for the same mistake, and tests can assert codes.
 """
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -127,7 +128,5 @@ def report(found: Iterable[Issue]) -> str:
 
 def suggest(value: str, candidates: Iterable[str]) -> str:
     """', 是否应为“x”?' for the closest candidate, or ''."""
-    import difflib
-
     close = difflib.get_close_matches(str(value), [str(c) for c in candidates], n=1, cutoff=0.6)
     return f",是否应为“{close[0]}”?" if close else ""

@@ -1,4 +1,4 @@
-"""Stage 1: read the YAML files of `data/` into plain records plus a line map.
+"""Read the YAML files of `data/` into plain records plus a line map.
 
 Dates and times stay strings (YAML's timestamp and base-60 integer rules are
 switched off), so that JSON Schema judges them and `9:00` is not silently 540.

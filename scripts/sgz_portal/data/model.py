@@ -1,4 +1,4 @@
-"""Stage 3: the typed model, built once from validated records.
+"""The typed model, built once from validated records.
 
 Frozen dataclasses with the contract's field names. `Portal` holds every
 record and the cross-page indexes (children, stations by service, projects by
@@ -261,13 +261,11 @@ class Portal:
     # indexes
     region_children: dict[str, list[str]] = field(default_factory=dict)
     station_children: dict[str, list[str]] = field(default_factory=dict)
-    stations_by_region: dict[str, list[str]] = field(default_factory=dict)
     stations_by_service: dict[str, list[str]] = field(default_factory=dict)
     stations_by_agency: dict[str, list[str]] = field(default_factory=dict)
     projects_by_station: dict[str, list[str]] = field(default_factory=dict)
     projects_by_agency: dict[str, list[str]] = field(default_factory=dict)
     services_by_domain: dict[str, list[str]] = field(default_factory=dict)
-    services_by_group: dict[str, list[str]] = field(default_factory=dict)
 
     def county_of(self, region_code: str) -> str | None:
         """The county-level region that contains `region_code` (itself if a county)."""
@@ -392,10 +390,8 @@ def build(raw: RawData, as_of: dt.date | None = None) -> Portal:
 def _add_indexes(p: Portal) -> None:
     p.region_children = _index([(r.parent, r.code) for r in p.regions.values() if r.parent])
     p.station_children = _index([(s.parent, s.id) for s in p.stations.values() if s.parent])
-    p.stations_by_region = _index([(s.region, s.id) for s in p.stations.values()])
     p.stations_by_service = _index([(sv, s.id) for s in p.stations.values() for sv in s.services])
     p.stations_by_agency = _index([(s.operator, s.id) for s in p.stations.values() if s.operator])
     p.projects_by_station = _index([(st, pr.id) for pr in p.projects.values() for st in pr.stations])
     p.projects_by_agency = _index([(pr.supplier, pr.id) for pr in p.projects.values()])
     p.services_by_domain = _index([(s.domain, s.id) for s in p.services.values()])
-    p.services_by_group = _index([(g, s.id) for s in p.services.values() for g in s.groups])

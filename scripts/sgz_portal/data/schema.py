@@ -1,4 +1,4 @@
-"""Stage 2a: check each file's shape against the JSON Schema files in `schema/`.
+"""Check each file's shape against the JSON Schema files in `schemas/`.
 
 The schema files are the one source of truth for the shape of the data; this
 module only turns jsonschema's errors into Issues with Chinese messages.

@@ -1,4 +1,4 @@
-"""Stage 2: shape (JSON Schema) first, then cross-references on sound records.
+"""Shape (JSON Schema) first, then cross-references on sound records.
 
 Like frictionless: a record whose structure is broken is reported once for
 its structure and left out of the cross checks, so one typo does not cascade
@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
-from sgz_portal.data.issues import Issue, format_path, issue, suggest
+from sgz_portal.data.issues import Issue, issue, suggest
 from sgz_portal.data.load import Document, Located, RawData, items, project_records, station_records
 from sgz_portal.data.schema import check_shape
 
@@ -248,5 +247,3 @@ def validate(raw: RawData) -> list[Issue]:
     _check_projects(c, stations, agencies)
     return c.found
 
-
-__all__ = ["validate", "uscc_check_char", "parse_date", "format_path", "Path"]

@@ -1,4 +1,4 @@
-"""Stage 5b: the open data files under /data/ (tables, HSDS 3.0, OCDS 1.1.5, Atom feed).
+"""The open data files under /data/ (tables, HSDS 3.0, OCDS 1.1.5, Atom feed).
 
 `files()` is the one list of what a build publishes there; the page data/ shows
 their sizes (pages/opendata.py) and the site layer writes them.

@@ -117,7 +117,7 @@ MILESTONE_STATUS = {"on_time": "met", "late": "met", "missing": "notMet", "not_d
 
 
 def milestones(p: Portal, x: Project) -> list[dict]:
-    """Every report the disclosure rules require (schedule.due_reports, the schedule rules.py
+    """Every report the disclosure rules require (schedule.due_reports, the schedule rules/judge.py
     judges by), with its due date, when it was met, and met / notMet / scheduled."""
     as_of = rfc3339(p.site.as_of)
     return [_clean({

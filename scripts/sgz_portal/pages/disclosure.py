@@ -4,7 +4,7 @@
 6-8 (monthly briefs, half-year self-assessments, midterm and final
 evaluations). The project timeline, the station checklist and the
 disclosure pages all read it, so they cannot disagree on a due date.
-Deadlines are inclusive, as in rules.py: published on the due day is on time,
+Deadlines are inclusive, as in rules/judge.py: published on the due day is on time,
 and nothing is missing until its due day has passed.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Stage 4a: the list of generated pages, and the Markdown stub behind each.
+"""The list of generated pages, and the Markdown stub behind each.
 
 A generated page is a front-matter-only Markdown file made in memory: the
 template named there displays the view that `Views` builds for it. A bureau

@@ -1,4 +1,4 @@
-"""Stage 5a: page contexts. `Views` hands each generated page the dataclass its template displays.
+"""Page contexts. `Views` hands each generated page the dataclass its template displays.
 
 Everything a template shows is computed in the page modules beside this one
 (labels, links, groupings, sorted lists), so templates only display. The

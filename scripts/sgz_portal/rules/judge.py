@@ -1,4 +1,4 @@
-"""Stage 4: judge the model against the eleven disclosure rules at the as-of date.
+"""Judge the model against the eleven disclosure rules at the as-of date.
 
 The rules are those of DATA-CONTRACT.md ("Rules the data is judged by"), taken
 from the Sichuan station-building guideline, the Luzhou pilot plan and the
@@ -87,8 +87,6 @@ RULES: tuple[Rule, ...] = (
           "公开文字中不得出现身份证号、手机号(电话栏目除外)和银行卡号;发现即为错误,不予发布。",
           ["R11_personal_info"], severity=ERROR, fixed=True),
 )
-RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
-_RULE_OF_CODE: dict[str, Rule] = {code: r for r in RULES for code in r.codes}
 
 JUDGED_STATUSES = ("active", "completed")
 BRANDING = {"county": "社会工作服务总站", "township": "社会工作服务站", "village": "社会工作服务室"}
@@ -107,20 +105,6 @@ def settings(portal: Portal) -> dict[str, dict[str, Any]]:
             merged["severity"] = rule.severity
         out[rule.id] = merged
     return out
-
-
-def rule_of(code: str) -> Rule | None:
-    """The rule an Issue code belongs to, or None for data errors."""
-    return _RULE_OF_CODE.get(code)
-
-
-def findings_by_subject(issues: Iterable[Issue]) -> dict[str, list[Issue]]:
-    """Station or project id -> its findings, sorted; issues without a subject are left out."""
-    out: dict[str, list[Issue]] = {}
-    for found in sorted(set(issues)):
-        if found.subject:
-            out.setdefault(found.subject, []).append(found)
-    return dict(sorted(out.items()))
 
 
 def _at(src: Source, sub: tuple, code: str, conf: Mapping[str, Any], subject: str,

@@ -1,6 +1,6 @@
 """Personal information in published text: resident ID, mobile and bank card numbers.
 
-Used by rule 11 (rules.py). Precision matters as much as recall: a finding is an
+Used by rule 11 (rules/judge.py). Precision matters as much as recall: a finding is an
 error that stops publishing, so dates, amounts, region codes (6/9/12 digits),
 credit codes, landlines and reference numbers must never match. Hence:
 - an ID number needs 18 characters with a province code, a real birth date not

@@ -1,12 +1,12 @@
-"""Stage 7: publish atomically. The new site is built beside the old one and
+"""Publish atomically. The new site is built beside the old one and
 swapped in by renames; a failed build never touches the existing `site/`."""
 from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 
 @contextmanager

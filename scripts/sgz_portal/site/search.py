@@ -1,4 +1,4 @@
-"""Stage 6: index the rendered site with pagefind's extended binary (Chinese segmentation).
+"""Index the rendered site with pagefind's extended binary (Chinese segmentation).
 
 Pagefind 1.5 writes its filter files from a hash map, so their order and
 names change from run to run (upstream: Pagefind/pagefind#638; fragments
@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import cbor2
 
@@ -24,7 +26,7 @@ UNUSED_UI = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*"
 
 
 class SearchIndexError(RuntimeError):
-    pass
+    """pagefind failed, or wrote an index this module cannot re-sort (the message is Chinese)."""
 
 
 def index(site_dir: Path) -> None:
@@ -39,14 +41,25 @@ def index(site_dir: Path) -> None:
             path.unlink()
 
 
-def _read(path: Path):
-    data = gzip.decompress(path.read_bytes())
+def _read(path: Path) -> Any:
+    """One pagefind index file: gzip around a signature and exactly one CBOR item, nothing after it."""
+    try:
+        data = gzip.decompress(path.read_bytes())
+    except (OSError, EOFError) as err:
+        raise SearchIndexError(f"搜索索引文件 {path.name} 已损坏:{err}") from err
     if not data.startswith(SIGNATURE):
         raise SearchIndexError(f"无法识别的搜索索引文件:{path.name}")
-    return cbor2.loads(data[len(SIGNATURE):])
+    stream = io.BytesIO(data[len(SIGNATURE):])
+    try:
+        value = cbor2.CBORDecoder(stream).decode()
+    except cbor2.CBORDecodeError as err:
+        raise SearchIndexError(f"搜索索引文件 {path.name} 已损坏:{err}") from err
+    if stream.read(1):
+        raise SearchIndexError(f"搜索索引文件 {path.name} 已损坏:数据之后还有多余的内容")
+    return value
 
 
-def _write(folder: Path, prefix: str, suffix: str, value, digits: int) -> str:
+def _write(folder: Path, prefix: str, suffix: str, value: Any, digits: int) -> str:
     """Write value under a name made from its content; return the name without suffix."""
     data = SIGNATURE + cbor2.dumps(value)
     name = f"{prefix}_{hashlib.sha256(data).hexdigest()[:digits]}"

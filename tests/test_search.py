@@ -1,0 +1,105 @@
+"""The search index: cbor2 reads and writes pagefind's own files byte for byte, damaged files are refused,
+and the re-sorting refuses an index written by any pagefind other than the pinned one."""
+from __future__ import annotations
+
+import gzip
+import importlib.metadata
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import cbor2
+import pytest
+
+from sgz_portal import cli
+from sgz_portal.site import search
+
+ROOT = Path(__file__).resolve().parents[1]
+SIGNATURE = b"pagefind_dcd"  # pagefind's own marker at the start of every index file
+
+
+@pytest.fixture(scope="module")
+def raw_bundle(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """pagefind's own output for the built sample site, before any re-sorting."""
+    copy = tmp_path_factory.mktemp("raw") / "site"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("pagefind"))
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(copy), "--silent"], check=True)
+    return copy / "pagefind"
+
+
+def index_files(bundle: Path) -> list[Path]:
+    return sorted([*bundle.glob("*.pf_meta"), *bundle.glob("filter/*.pf_filter")])
+
+
+def test_cbor2_round_trips_pagefinds_own_files(raw_bundle: Path) -> None:
+    files = index_files(raw_bundle)
+    assert len(files) > 5  # the meta file and one file per filter (county, level, domain, group...)
+    for path in files:
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(SIGNATURE), path.name
+        payload = data[len(SIGNATURE):]
+        assert cbor2.dumps(cbor2.loads(payload)) == payload, path.name
+
+
+def test_our_reader_reads_what_pagefind_wrote(raw_bundle: Path) -> None:
+    for path in index_files(raw_bundle):
+        assert search._read(path) == cbor2.loads(gzip.decompress(path.read_bytes())[len(SIGNATURE):])
+
+
+def test_canonical_files_are_pagefind_files_too(site: Path) -> None:
+    """What canonicalize writes keeps pagefind's framing (gzip, signature, one CBOR item)."""
+    for path in index_files(site / "pagefind"):
+        payload = gzip.decompress(path.read_bytes()).removeprefix(SIGNATURE)
+        assert cbor2.dumps(cbor2.loads(payload)) == payload, path.name
+
+
+@pytest.mark.parametrize("damage", ["truncated", "trailing", "not_gzip", "no_signature"])
+def test_a_damaged_index_file_is_refused(raw_bundle: Path, tmp_path: Path, damage: str) -> None:
+    [meta] = raw_bundle.glob("*.pf_meta")
+    data = gzip.decompress(meta.read_bytes())
+    broken = {
+        "truncated": gzip.compress(data[: len(data) - 3]),
+        "trailing": gzip.compress(data + b"\x00"),
+        "not_gzip": meta.read_bytes()[:-4],
+        "no_signature": gzip.compress(data[len(SIGNATURE):]),
+    }[damage]
+    path = tmp_path / meta.name
+    path.write_bytes(broken)
+    with pytest.raises(search.SearchIndexError, match=r"搜索索引文件"):
+        search._read(path)
+
+
+def test_canonicalize_refuses_another_pagefind_version(raw_bundle: Path, tmp_path: Path) -> None:
+    bundle = tmp_path / "pagefind"
+    shutil.copytree(raw_bundle, bundle)
+    entry = bundle / "pagefind-entry.json"
+    written = json.loads(entry.read_text(encoding="utf-8"))
+    assert written["version"] == "1.5.2"  # what the pinned pagefind writes
+    before = {p.name: p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
+    entry.write_text(json.dumps({**written, "version": "1.6.0"}), encoding="utf-8")
+    with pytest.raises(search.SearchIndexError) as caught:
+        search.canonicalize(bundle)
+    message = str(caught.value)
+    assert "1.6.0" in message and "1.5.2" in message and re.search(r"[\u4e00-\u9fff]", message)
+    after = {p.name: p.read_bytes() for p in bundle.rglob("*") if p.is_file() and p.name != entry.name}
+    assert after == {k: v for k, v in before.items() if k != entry.name}  # nothing touched
+
+
+def test_a_refused_index_fails_the_build_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(search, "PAGEFIND_VERSION", "0.0.0")
+    out = tmp_path / "site"
+    assert cli.build(ROOT / "tests" / "fixtures" / "minimal" / "data", out, ROOT / "mkdocs.yml") == 1
+    err = capsys.readouterr().err
+    assert "生成网站失败" in err and "本程序只支持 0.0.0" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_the_supported_version_is_the_pinned_one() -> None:
+    pins = dict(line.split("==") for line in (ROOT / "constraints.txt").read_text().splitlines()
+                if "==" in line and not line.startswith("#"))
+    assert pins["pagefind"] == pins["pagefind_bin_extended"] == search.PAGEFIND_VERSION
+    assert importlib.metadata.version("pagefind") == search.PAGEFIND_VERSION
