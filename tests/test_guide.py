@@ -58,7 +58,7 @@ def test_every_schema_key_is_in_its_guide_page(schema: Path) -> None:
 @pytest.mark.parametrize("schema", SCHEMA_FILES, ids=lambda p: p.name)
 def test_every_guide_page_shows_the_editor_header(schema: Path) -> None:
     text = guide_page(schema).read_text(encoding="utf-8")
-    assert f"# yaml-language-server: $schema=" in text and f"/schemas/{schema.name}" in text
+    assert "# yaml-language-server: $schema=" in text and f"/schemas/{schema.name}" in text
 
 
 def test_every_message_code_is_explained() -> None:
