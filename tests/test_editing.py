@@ -206,3 +206,28 @@ def test_readme_shows_a_working_pre_commit_hook() -> None:
     files = re.compile(hook["files"])
     assert files.search("data/stations.yaml") and files.search("data/projects/dongcheng-hub-2026.yaml")
     assert not files.search("mkdocs.yml") and not files.search("data/files/x/a.pdf")
+
+
+def test_publish_a_monthly_brief_with_a_pdf_as_the_guide_says(data: Path, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """guide/howto-monthly-brief.md, step by step, with the command line only."""
+    pdf = data / "files" / "nanhu-hubin" / "2026-05.pdf"
+    shutil.copy(data / "files" / "dongcheng-qingshi" / "2025-01.pdf", pdf)  # 1. the PDF under data/files/
+    project = data / "projects" / "nanhu-hubin-2026.yaml"
+    assert cli.main(["--data", str(data), "new", "report", "--project", "nanhu-hubin-2026", "--type", "monthly",
+                     "--period", "2026-05", "-o", str(project)]) == 0  # 2-3. the scaffold, into reports:
+    text = project.read_text(encoding="utf-8")
+    text = text.replace(f"      {scaffold.BLANK}\n", "      **本月重点**:端午节包粽子活动。\n")  # 4. fill in
+    text = text.replace("    # stats:", "    stats:").replace("    # document:", "    document:")
+    project.write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["--data", str(data), "check", str(project)]) == 0  # 5. check the file
+    prepared = prepare(data)
+    assert prepared.portal is not None
+    [brief] = [r for r in prepared.portal.projects["nanhu-hubin-2026"].reports if r.period == "2026-05"]
+    assert brief.document == "files/nanhu-hubin/2026-05.pdf" and brief.stats["cases"] == 0
+    site = tmp_path / "site"
+    assert cli.build(data, site, ROOT / "mkdocs.yml") == 0  # 6. build
+    assert (site / "files" / "nanhu-hubin" / "2026-05.pdf").read_bytes() == pdf.read_bytes()
+    assert "files/nanhu-hubin/2026-05.pdf" in (site / "projects" / "nanhu-hubin-2026" / "index.html").read_text(
+        encoding="utf-8")

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from sgz_portal.data.issues import MESSAGES
+from sgz_portal.data.load import read_document
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "guide"
@@ -91,3 +93,26 @@ def test_readme_points_to_the_guide_not_the_contract() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "](guide/README.md)" in readme
     assert "DATA-CONTRACT.md" not in readme
+
+
+EXAMPLE = re.compile(r"```yaml\n(# yaml-language-server: \$schema=\S*/(\S+\.schema\.json)\n.*?)```", re.S)
+
+
+def test_every_full_example_is_valid(tmp_path: Path) -> None:
+    """Each page's example file (a yaml block that opens with the schema header) passes its schema."""
+    checked = 0
+    for page in sorted(GUIDE.glob("*.md")):
+        for n, (block, name) in enumerate(EXAMPLE.findall(page.read_text(encoding="utf-8"))):
+            if not (SCHEMAS / name).is_file():
+                continue  # an optional file whose schema has not landed yet
+            path = tmp_path / f"{page.stem}-{n}.yaml"
+            path.write_text(block, encoding="utf-8")
+            doc, problems = read_document(path, path.name)
+            assert doc is not None and problems == [], (page.name, problems)
+            if doc.data is None:
+                continue  # a header shown on its own
+            schema = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+            found = [e.message for e in Draft202012Validator(schema).iter_errors(doc.data)]
+            assert found == [], (page.name, found)
+            checked += 1
+    assert checked >= 7
