@@ -111,7 +111,8 @@ def test_project_scaffold_validates_once_filled(data: Path) -> None:
     portal = prepare(data).portal
     assert portal is not None
     block = scaffold.project(portal, "dongcheng-qingshi", TODAY)
-    assert "id: dongcheng-qingshi-2026" in block.text and "supplier: tongxin" in block.text
+    assert "id: dongcheng-qingshi-2026 " in block.text and "supplier: tongxin" in block.text
+    assert "id: nanhu-hubin-2027 " in scaffold.project(portal, "nanhu-hubin", TODAY).text  # 2026 is taken
     keys = keys_in_order(block.text, indent=0)
     assert keys == [k for k in schema_order("project.schema.json") if k in keys] and len(keys) == 15
     filled = fill(block.text, {"buyers": "东城区民政局", "signed": "2026-12-20", "start": "2027-01-01",

@@ -132,12 +132,13 @@ def project(portal: Portal, station_id: str, today: dt.date) -> Block:
     if st is None:
         raise ScaffoldError(f"找不到站点“{station_id}”(站点编号见 data/stations.yaml)")
     year = today.year
+    while f"{st.id}-{year}" in portal.projects:  # the first year this station has no project for
+        year += 1
     pid = f"{st.id}-{year}"
-    pid_note = "" if pid not in portal.projects else "   # 已有同名项目,请换一个编号"
     lines = [
         f"# 新项目:{st.name}({st.id})。把每个“{BLANK}”换成实际内容,然后运行:sgz-portal check 本文件。",
         "# 各键的写法见 guide/projects.md。",
-        f"id: {pid}{pid_note}",
+        f"id: {pid}                         # 项目编号,建好后不要改",
         f"title: {st.name}运营项目({year}年度)",
         f"stations: [{st.id}]",
         f"buyers: [{BLANK}]                        # 购买主体,如 [东城区民政局, 青石街道办事处]",
