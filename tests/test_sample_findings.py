@@ -7,19 +7,19 @@ from __future__ import annotations
 from sgz_portal.pages.views import Views
 
 EXPECTED = [
-    ("R01_name_branding", "beiling-maan", "data/stations/beiling.yaml", 199, "stations[7].name"),
-    ("R02_township_staffing", "xishan-yunwu", "data/stations/xishan.yaml", 250, "stations[8].staff"),
-    ("R04_outside_operator_rating", "beiling-songlin", "data/stations/beiling.yaml", 128,
+    ("R01_name_branding", "beiling-maan", "data/stations/beiling.yaml", 200, "stations[7].name"),
+    ("R02_township_staffing", "xishan-yunwu", "data/stations/xishan.yaml", 251, "stations[8].staff"),
+    ("R04_outside_operator_rating", "beiling-songlin", "data/stations/beiling.yaml", 129,
      "stations[4].operator"),
-    ("R06_monthly_brief_missing", "nanhu-hubin-2026", "data/projects/nanhu-hubin-2026.yaml", 33, "reports"),
-    ("R07_self_assessment_late", "xishan-shimen-2026", "data/projects/xishan-shimen-2026.yaml", 79,
+    ("R06_monthly_brief_missing", "nanhu-hubin-2026", "data/projects/nanhu-hubin-2026.yaml", 34, "reports"),
+    ("R07_self_assessment_late", "xishan-shimen-2026", "data/projects/xishan-shimen-2026.yaml", 80,
      "reports[5].published"),
-    ("R09_barred_category", "xishan-shimen-2026", "data/projects/xishan-shimen-2026.yaml", 120,
-     "expenditures[4].category"),
     ("R09_barred_category", "xishan-shimen-2026", "data/projects/xishan-shimen-2026.yaml", 121,
+     "expenditures[4].category"),
+    ("R09_barred_category", "xishan-shimen-2026", "data/projects/xishan-shimen-2026.yaml", 122,
      "expenditures[5].category"),
-    ("R10_verification", "nanhu-xinqiao-changgang", "data/stations/nanhu.yaml", 350, "stations[11].verified"),
-    ("R10_verification", "xishan-shuanghe", "data/stations/xishan.yaml", 152, "stations[4].verified"),
+    ("R10_verification", "nanhu-xinqiao-changgang", "data/stations/nanhu.yaml", 351, "stations[11].verified"),
+    ("R10_verification", "xishan-shuanghe", "data/stations/xishan.yaml", 153, "stations[4].verified"),
 ]
 
 

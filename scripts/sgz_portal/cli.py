@@ -3,9 +3,14 @@ current folder, as `mkdocs build` does. `make check/site/serve` run it."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
+from sgz_portal.data.issues import errors, report
+from sgz_portal.editing import scaffold
+from sgz_portal.editing.check import check_files, render
+from sgz_portal.pipeline import prepare
 from sgz_portal.site.build import ProjectError, build, check, data_dir_of
 from sgz_portal.site.serve import serve
 
@@ -17,7 +22,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--data", type=Path, default=None,
                         help="数据目录(默认 mkdocs.yml 中 sgz-portal 插件的 data,一般是 data/)")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", help="检查数据,列出全部错误和信息公开提醒;有错误时返回非零")
+    c = sub.add_parser("check", help="检查数据,列出全部错误和信息公开提醒;有错误时返回非零")
+    c.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                   help="只列出这些文件中的问题(仍对照 data/ 中的其他文件核对引用)")
+    _new_parser(sub)
     b = sub.add_parser("build", help="生成网站到 site/(数据有错误时不发布)")
     b.add_argument("--site", type=Path, default=Path("site"))
     s = sub.add_parser("serve", help="在 127.0.0.1 上提供已生成的网站")
@@ -25,6 +33,54 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--prefix", default="/", help="子目录,如 /sgz/")
     return parser
+
+
+def _new_parser(sub: argparse._SubParsersAction) -> None:
+    n = sub.add_parser("new", help="显示(或用 -o 写入)一段预填好的新记录:站点、项目或报告")
+    kinds = n.add_subparsers(dest="kind", required=True)
+    st = kinds.add_parser("station", help="新站点(比上级低一级)")
+    st.add_argument("--parent", required=True, help="上级站点编号")
+    pr = kinds.add_parser("project", help="新项目(一个项目一个文件)")
+    pr.add_argument("--station", required=True, help="项目运营的站点编号")
+    rp = kinds.add_parser("report", help="新报告(截止日按公开规则计算)")
+    rp.add_argument("--project", required=True, help="项目编号")
+    rp.add_argument("--type", required=True, choices=["monthly", "self_assessment", "midterm", "final"])
+    rp.add_argument("--period", default=None, help="月简报 YYYY-MM,自评报告 YYYY-H1 或 YYYY-H2")
+    for p in (st, pr, rp):
+        p.add_argument("-o", "--output", type=Path, default=None,
+                       help="写入这个文件(站点、报告追加到清单末尾;项目新建文件);不写则显示在屏幕上")
+
+
+def new(data: Path, args: argparse.Namespace) -> int:
+    """`sgz-portal new station|project|report`: print or write a scaffold."""
+    prepared = prepare(data)
+    if prepared.portal is None:
+        print("数据有错误,先改正再新建记录:", file=sys.stderr)
+        print(report(errors(prepared.issues)), file=sys.stderr)
+        return 1
+    today = dt.date.today()
+    try:
+        if args.kind == "station":
+            block = scaffold.station(prepared.portal, args.parent, today)
+        elif args.kind == "project":
+            block = scaffold.project(prepared.portal, args.station, today)
+        else:
+            block = scaffold.report(prepared.portal, args.project, args.type, args.period, today)
+        if args.output is None:
+            print(block.text, end="")
+        else:
+            print(scaffold.write(block, args.output))
+    except scaffold.ScaffoldError as err:
+        print(err, file=sys.stderr)
+        return 2
+    return 0
+
+
+def check_some(data: Path, files: list[Path]) -> int:
+    """`sgz-portal check FILE…`: only the issues located in these files."""
+    result = check_files(data, files)
+    print(render(result))
+    return 1 if result.failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,5 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         print(err, file=sys.stderr)
         return 2
     if args.command == "check":
-        return check(data)
+        return check_some(data, args.files) if args.files else check(data)
+    if args.command == "new":
+        return new(data, args)
     return build(data, args.site, args.config)

@@ -21,6 +21,7 @@ from mkdocs.structure.pages import Page
 from sgz_portal import opendata
 from sgz_portal.data.issues import errors, report
 from sgz_portal.data.model import Portal
+from sgz_portal.data.schema import SCHEMA_DIR
 from sgz_portal.pages import specs
 from sgz_portal.pages.views import Views
 from sgz_portal.pipeline import Prepared, prepare
@@ -104,6 +105,8 @@ class PortalPlugin(BasePlugin):
             files.append(File.generated(config, uri, abs_src_path=str(path)))
         for uri, content in state.exports:
             files.append(File.generated(config, uri, content=content))
+        for path in sorted(SCHEMA_DIR.glob("*.schema.json")):  # the data format, for editors' tools
+            files.append(File.generated(config, f"schema/{path.name}", abs_src_path=str(path)))
         return files
 
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
