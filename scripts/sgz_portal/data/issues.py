@@ -47,6 +47,7 @@ MESSAGES: dict[str, str] = {
                     "(仅限 PDF、JPEG、PNG、WebP;请导出或另存为正确的格式)",
     "file_too_large": "附件“{value}”有 {size} MB,超过 {limit} MB 的上限,不能发布"
                       "(请压缩后再引用;上限可在 rules.yaml 的 attachments.max_mb 调整)",
+    "file_broken": "附件“{value}”看起来是{expected},但无法读出图片(文件可能已损坏),请重新导出后再引用",
     "file_unreferenced": "此文件没有被任何数据引用,不会发布(仅提醒,不影响生成网站);需要公开就在数据中引用它,否则请删除",
     "rating_year_required": "填写了评估等级(rating)就必须填写评估年份(rating_year)",
     "hours_order": "关门时间 {close} 应晚于开门时间 {open}",

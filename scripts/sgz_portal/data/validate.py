@@ -122,6 +122,8 @@ class _Checker:
         if actual != expected:
             self.add("file_content", doc, path, value=value, actual=files.describe(actual),
                      expected=files.describe(expected))
+        elif expected in files.PHOTOS and files.dimensions(target) is None:
+            self.add("file_broken", doc, path, value=value, expected=files.describe(expected))
 
     def unreferenced(self) -> None:
         """Files under data/files that nothing references: not published, and said so."""
