@@ -114,7 +114,7 @@ class _Checker:
         """Size, then content: the first bytes must show the type the extension promises."""
         size = target.stat().st_size
         if size > self.max_bytes:
-            self.add("file_too_large", doc, path, value=value, size=f"{size / 1024 / 1024:.1f}",
+            self.add("file_too_large", doc, path, value=value, size=_size_words(size),
                      limit=_mb(self.max_bytes))
             return
         expected = files.KINDS[target.suffix.lower()]
@@ -288,6 +288,12 @@ def _max_mb(raw: RawData) -> float:
     given = (data.get("attachments") or {}).get("max_mb") if isinstance(data.get("attachments"), dict) else None
     ok = isinstance(given, (int, float)) and not isinstance(given, bool) and given > 0
     return float(given) if ok else float(files.DEFAULT_MAX_MB)
+
+
+def _size_words(n_bytes: int) -> str:
+    """'25.3 MB', or '3.0 KB' below a tenth of a MB."""
+    mb = n_bytes / 1024 / 1024
+    return f"{mb:.1f} MB" if mb >= 0.1 else f"{n_bytes / 1024:.1f} KB"
 
 
 def _mb(n_bytes: float) -> str:
