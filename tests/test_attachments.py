@@ -229,3 +229,14 @@ def test_published_photos_have_no_metadata_and_rebuild_byte_identical(data: Path
         '<img src="../../files/xs/side.jpg" width="24" height="40" '  # turned upright by its orientation
         'alt="东区小市街道社会工作服务站 站点照片 2" loading="lazy" decoding="async">',
     ]
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_colour_profile_is_kept(fmt: str) -> None:
+    profile = b"\x00\x00\x02\x0cfake-icc-profile-for-the-test" + b"\x00" * 64
+    out = io.BytesIO()
+    extra = {"lossless": True} if fmt == "WEBP" else {}
+    Image.new("RGB", (8, 8), (200, 100, 50)).save(out, fmt, icc_profile=profile, exif=Image.Exif(), **extra)
+    clean = files.strip_metadata(out.getvalue())
+    with Image.open(io.BytesIO(clean)) as image:
+        assert image.info.get("icc_profile") == profile

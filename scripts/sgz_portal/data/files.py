@@ -124,12 +124,17 @@ def _strip_jpeg(data: bytes) -> bytes:
         body = segment[4:]
         if marker == 0xE1 and body.startswith(b"Exif\x00\x00"):
             orientation = _read_orientation(body[6:])
-        elif marker == 0xE2 and body.startswith(b"ICC_PROFILE\x00"):
-            out.append(segment)
-        elif marker in _KEEP_APP or not (0xE0 <= marker <= 0xEF or marker == 0xFE):
+        elif _keep_segment(marker, body):
             out.append(segment)
         i += 2 + length
     return data
+
+
+def _keep_segment(marker: int, body: bytes) -> bool:
+    """Structure and picture segments, JFIF, Adobe and the ICC profile; no other APPn, no comment."""
+    if marker == 0xE2:
+        return body.startswith(b"ICC_PROFILE\x00")
+    return marker in _KEEP_APP or not (0xE0 <= marker <= 0xEF or marker == 0xFE)
 
 
 def _read_orientation(tiff: bytes) -> int:

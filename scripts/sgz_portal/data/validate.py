@@ -286,8 +286,9 @@ def _max_mb(raw: RawData) -> float:
     """The attachment size limit in MB: rules.yaml `attachments.max_mb`, or 20."""
     data = raw.rules.data if raw.rules is not None and isinstance(raw.rules.data, dict) else {}
     given = (data.get("attachments") or {}).get("max_mb") if isinstance(data.get("attachments"), dict) else None
-    ok = isinstance(given, (int, float)) and not isinstance(given, bool) and given > 0
-    return float(given) if ok else float(files.DEFAULT_MAX_MB)
+    if isinstance(given, (int, float)) and not isinstance(given, bool) and given > 0:
+        return float(given)
+    return float(files.DEFAULT_MAX_MB)  # absent, or wrong (the schema check reports it)
 
 
 def _size_words(n_bytes: int) -> str:

@@ -5,8 +5,8 @@ limit) and warned about files nothing references; those are not published.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from sgz_portal.data import files
 from sgz_portal.data.model import Portal

@@ -111,11 +111,11 @@ class PortalPlugin(BasePlugin):
             template = specs.template_for(spec, state.overrides)
             files.append(File.generated(config, spec.src_uri, content=specs.stub(spec, template)))
             state.pages[spec.src_uri] = spec
-        for uri, source, content in attachments(state.data_dir, state.portal):
-            if content is None:
+        for uri, source, photo in attachments(state.data_dir, state.portal):
+            if photo is None:
                 files.append(File.generated(config, uri, abs_src_path=str(source)))
             else:
-                files.append(File.generated(config, uri, content=content))
+                files.append(File.generated(config, uri, content=photo))
         for uri, content in state.exports:
             files.append(File.generated(config, uri, content=content))
         return files
