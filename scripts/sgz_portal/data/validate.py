@@ -131,10 +131,32 @@ class _Checker:
         if not root.is_dir():
             return
         base = self.raw.root.parent
+        named = self.referenced | {(self.raw.root / ref).resolve() for ref in self._file_strings()}
         for path in sorted(root.rglob("*")):
-            if path.is_file() and path.resolve() not in self.referenced:
+            if path.is_file() and path.resolve() not in named:
                 self.found.append(issue("file_unreferenced", path.relative_to(base).as_posix(), 1, "",
                                         severity=WARNING))
+
+    def _file_strings(self) -> set[str]:
+        """Every 'files/...' string in the data, records with errors included (not yet vetted, but
+        referenced: their file is not reported as unreferenced on top of the record's error)."""
+        found: set[str] = set()
+
+        def walk(node: Any) -> None:
+            if isinstance(node, str) and node.startswith("files/"):
+                found.add(node)
+            elif isinstance(node, dict):
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        raw = self.raw
+        for doc in [raw.site, raw.regions, raw.services, raw.agencies, *raw.stations, *raw.projects]:
+            if doc is not None:
+                walk(doc.data)
+        return found
 
     def unique(self, located: list[Located], key: str = "id") -> dict[str, Located]:
         seen: dict[str, Located] = {}
