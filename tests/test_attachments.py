@@ -240,3 +240,21 @@ def test_colour_profile_is_kept(fmt: str) -> None:
     clean = files.strip_metadata(out.getvalue())
     with Image.open(io.BytesIO(clean)) as image:
         assert image.info.get("icc_profile") == profile
+
+
+def test_photo_whose_metadata_cannot_be_cut_out_is_refused(data: Path) -> None:
+    """Pillow can read a PNG cut short of its end chunk; its metadata could not be vouched gone."""
+    whole = exif_photo("PNG")
+    (data / "files" / "xs" / "hall.png").write_bytes(whole[:whole.rindex(b"IEND") - 4])
+    add_photos(data, ["files/xs/hall.png"])
+    [problem] = found(data, "file_broken")
+    assert problem.path == "stations[2].photos[0]"
+    with pytest.raises(files.Unstrippable):
+        files.strip_metadata(exif_photo("JPEG")[:200])
+
+
+def test_webp_and_png_photos_are_accepted(data: Path) -> None:
+    (data / "files" / "xs" / "a.webp").write_bytes(exif_photo("WEBP"))
+    (data / "files" / "xs" / "b.png").write_bytes(exif_photo("PNG"))
+    add_photos(data, ["files/xs/a.webp", "files/xs/b.png"])
+    assert [i for i in prepare(data).issues if i.code.startswith("file_")] == []

@@ -42,18 +42,14 @@ def sniff(path: Path) -> str | None:
         head = f.read(HEAD)
     if not head:
         return None
+    if head.startswith(b"MZ"):  # DOS/Windows programs: puremagic's confidence in MZ alone is low
+        return "application/vnd.microsoft.portable-executable"
     try:
         matches = puremagic.magic_string(head)
     except puremagic.PureError:
         return None
-    if head.startswith(b"MZ"):
-        return "application/vnd.microsoft.portable-executable"
     best = max(matches, key=lambda m: m.confidence, default=None)
-    if best is None:
-        return None
-    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        return "image/webp"
-    return best.mime_type or None
+    return (best.mime_type or None) if best is not None else None
 
 
 def describe(mime: str | None) -> str:
@@ -82,8 +78,12 @@ def dimensions(path: Path) -> tuple[int, int] | None:
 
 # -- metadata stripping ----------------------------------------------------------------
 
+class Unstrippable(ValueError):
+    """The photo's structure cannot be walked, so its metadata cannot be vouched gone."""
+
+
 def strip_metadata(data: bytes) -> bytes:
-    """The photo without metadata; other files (PDF) unchanged."""
+    """The photo without metadata; other files (PDF) unchanged. Unstrippable if malformed."""
     if data.startswith(b"\xff\xd8"):
         return _strip_jpeg(data)
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -104,7 +104,7 @@ def _strip_jpeg(data: bytes) -> bytes:
     orientation = 1
     while i + 4 <= len(data):
         if data[i] != 0xFF:
-            return data  # not a JPEG structure we understand: publish nothing we cannot vouch for
+            raise Unstrippable("JPEG segment expected")
         marker = data[i + 1]
         if marker == 0xFF:  # fill byte
             i += 1
@@ -127,7 +127,7 @@ def _strip_jpeg(data: bytes) -> bytes:
         elif _keep_segment(marker, body):
             out.append(segment)
         i += 2 + length
-    return data
+    raise Unstrippable("JPEG without picture data")
 
 
 def _keep_segment(marker: int, body: bytes) -> bool:
@@ -178,8 +178,8 @@ def _strip_png(data: bytes) -> bytes:
             out.append(chunk)
         i += 12 + length
         if kind == b"IEND":
-            break
-    return b"".join(out)
+            return b"".join(out)
+    raise Unstrippable("PNG without its end chunk")
 
 
 # WebP chunks dropped; VP8X's EXIF (0x08) and XMP (0x04) flags are cleared to match.
@@ -198,5 +198,7 @@ def _strip_webp(data: bytes) -> bytes:
         if kind not in _WEBP_DROP:
             chunks.append(chunk)
         i += 8 + size + (size & 1)
+    if i != len(data) or not chunks:
+        raise Unstrippable("WebP chunks do not fill the file")
     body = b"WEBP" + b"".join(chunks)
     return b"RIFF" + struct.pack("<I", len(body)) + body

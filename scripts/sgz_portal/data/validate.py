@@ -122,7 +122,7 @@ class _Checker:
         if actual != expected:
             self.add("file_content", doc, path, value=value, actual=files.describe(actual),
                      expected=files.describe(expected))
-        elif expected in files.PHOTOS and files.dimensions(target) is None:
+        elif expected in files.PHOTOS and not _photo_ok(target):
             self.add("file_broken", doc, path, value=value, expected=files.describe(expected))
 
     def unreferenced(self) -> None:
@@ -302,6 +302,17 @@ def validate(raw: RawData) -> list[Issue]:
     _check_projects(c, stations, agencies)
     c.unreferenced()
     return c.found
+
+
+def _photo_ok(path: Path) -> bool:
+    """Pillow reads its size, and its metadata can be cut out (what publishing will do)."""
+    if files.dimensions(path) is None:
+        return False
+    try:
+        files.strip_metadata(path.read_bytes())
+    except files.Unstrippable:
+        return False
+    return True
 
 
 def _max_mb(raw: RawData) -> float:
