@@ -150,3 +150,16 @@ def test_as_of_from_environment(monkeypatch, capsys) -> None:
     monkeypatch.setenv("PORTAL_AS_OF", "2025-13-01")
     assert cli.check(DATA) == 1
     assert "PORTAL_AS_OF" in capsys.readouterr().out
+
+
+def test_nothing_is_escaped_twice(site: Path) -> None:
+    """Autoescaping is on for every template: what Python already made as HTML (rendered Markdown,
+    page content, toc titles, charts, QR codes) is marked as such, so no entity shows up escaped again."""
+    twice = re.compile(r"&amp;(amp|lt|gt|quot|#\d+|#x[0-9a-f]+);", re.I)
+    for path in site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert not twice.search(html), f"{path.relative_to(site)}: {twice.search(html)}"
+        assert "&lt;svg" not in html and "&lt;p&gt;" not in html and "&lt;a href" not in html, path
+    station = page(site, "stations/dongcheng-qingshi")
+    assert "<svg" in station and 'role="img"' in station  # the QR code, as SVG
+    assert '<svg class="sgz-chart"' in page(site, "statistics")

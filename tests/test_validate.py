@@ -130,7 +130,9 @@ def test_empty_phone_list(data: Path) -> None:
 def test_attachment_path_leaving_data_files_is_refused(data: Path) -> None:
     edit(data, "stations.yaml", "photo: files/xs/sign.png", "photo: files/../../secret.png")
     found = problems(data)
-    assert [(i.code, i.line) for i in found] == [("schema_pattern", 48)]
+    # sign.png, referenced no more, is named too: it will not be published
+    assert [(i.file, i.code, i.line) for i in found] == [("data/stations.yaml", "schema_pattern", 48),
+                                                         ("data/files/xs/sign.png", "file_unreferenced", 1)]
     assert "不得含 .." in found[0].message
 
 
@@ -218,7 +220,7 @@ def test_symlink_out_of_data_files_is_refused(data: Path, tmp_path: Path) -> Non
     (tmp_path / "private.png").write_bytes(b"x")
     os.symlink(tmp_path / "private.png", data / "files" / "xs" / "link.png")
     edit(data, "stations.yaml", "photo: files/xs/sign.png", "photo: files/xs/link.png")
-    assert [(i.code, i.line) for i in problems(data)] == [("file_outside", 48)]
+    assert [(i.code, i.line) for i in problems(data)] == [("file_outside", 48), ("file_unreferenced", 1)]
 
 
 def test_hours_close_before_open(data: Path) -> None:

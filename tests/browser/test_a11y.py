@@ -51,8 +51,10 @@ FOCUS_JS = """() => { const el = document.activeElement;
 
 
 def _open(browser, url: str, mode: str = "", width: int = 1280):
+    # bypass_csp: the page's Content-Security-Policy would block axe, injected as an inline script
+    # (tests/browser/test_csp.py checks the pages under the policy).
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",
-                                  viewport={"width": width, "height": 900})
+                                  viewport={"width": width, "height": 900}, bypass_csp=True)
     if mode:
         context.add_init_script(f"try{{localStorage.setItem('sgz-mode', {mode!r})}}catch(e){{}}")
     page = context.new_page()

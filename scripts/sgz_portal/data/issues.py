@@ -44,6 +44,12 @@ MESSAGES: dict[str, str] = {
     "file_missing": "附件“{value}”不存在",
     "file_outside": "附件“{value}”必须位于 data/files 目录之内",
     "file_type": "附件“{value}”类型不支持(仅限 PDF、JPEG、PNG、WebP)",
+    "file_content": "附件“{value}”的内容是{actual},不是扩展名所表示的{expected},不能发布"
+                    "(仅限 PDF、JPEG、PNG、WebP;请导出或另存为正确的格式)",
+    "file_too_large": "附件“{value}”大小为 {size},超过 {limit} MB 的上限,不能发布"
+                      "(请压缩后再引用;上限可在 rules.yaml 的 attachments.max_mb 调整)",
+    "file_broken": "附件“{value}”看起来是{expected},但无法读出图片(文件可能已损坏),请重新导出后再引用",
+    "file_unreferenced": "此文件没有被任何数据引用,不会发布(仅提醒,不影响生成网站);需要公开就在数据中引用它,否则请删除",
     "rating_year_required": "填写了评估等级(rating)就必须填写评估年份(rating_year)",
     "hours_order": "关门时间 {close} 应晚于开门时间 {open}",
     "period_order": "结束日期 {end} 早于开始日期 {start}",

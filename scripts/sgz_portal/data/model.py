@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from sgz_portal.data import files
 from sgz_portal.data.load import Located, RawData, items, project_records, station_records
 
 LEVELS = ("province", "city", "county", "township", "village")
@@ -258,6 +260,9 @@ class Portal:
     stations: dict[str, Station]
     projects: dict[str, Project]
     rules: dict[str, dict[str, Any]]
+    # attachments the data references (files/... paths, sorted) and each photo's (width, height)
+    attachments: tuple[str, ...] = ()
+    photo_sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
     # indexes
     region_children: dict[str, list[str]] = field(default_factory=dict)
     station_children: dict[str, list[str]] = field(default_factory=dict)
@@ -384,7 +389,21 @@ def build(raw: RawData, as_of: dt.date | None = None) -> Portal:
         rules=(raw.rules.data or {}).get("rules", {}) if raw.rules else {},
     )
     _add_indexes(portal)
+    _add_attachments(portal, raw.root)
     return portal
+
+
+def _add_attachments(p: Portal, root: Path) -> None:
+    """Every file the data references (only these are published) and the size of each photo."""
+    refs = {p.site.logo} | {s.signage_photo for s in p.stations.values()}
+    refs |= {photo for s in p.stations.values() for photo in s.photos}
+    refs |= {pr.document for pr in p.projects.values()}
+    refs |= {r.document for pr in p.projects.values() for r in pr.reports}
+    p.attachments = tuple(sorted(r for r in refs if r))
+    for ref in p.attachments:
+        size = files.dimensions(root / ref) if files.is_photo(ref) else None
+        if size is not None:
+            p.photo_sizes[ref] = size
 
 
 def _add_indexes(p: Portal) -> None:

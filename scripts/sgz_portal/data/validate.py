@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
-from sgz_portal.data.issues import Issue, issue, suggest
+from sgz_portal.data import files
+from sgz_portal.data.issues import WARNING, Issue, issue, suggest
 from sgz_portal.data.load import Document, Located, RawData, items, project_records, station_records
 from sgz_portal.data.schema import check_shape
 
@@ -19,7 +21,7 @@ LEVELS = ["province", "city", "county", "township", "village"]
 LEVEL_WORDS = {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇级",
                "village": "村级"}
 DATE_KEYS = {"as_of", "established", "verified", "signed", "start", "end", "published", "date"}
-ATTACHMENT_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".webp"}
+ATTACHMENT_TYPES = set(files.KINDS)
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -46,6 +48,8 @@ class _Checker:
         self.raw = raw
         self.found: list[Issue] = []
         self.broken: set[tuple[str, tuple]] = set()  # (file, record path) with shape errors
+        self.referenced: set[Path] = set()  # attachments the data references (resolved paths)
+        self.max_bytes = _max_mb(raw) * 1024 * 1024
 
     def add(self, code: str, doc: Document, path: tuple, **values: Any) -> None:
         self.found.append(issue(code, doc.file, doc.line(path), path, **values))
@@ -102,6 +106,57 @@ class _Checker:
             self.add("file_type", doc, path, value=value)
         elif not target.is_file():
             self.add("file_missing", doc, path, value=value)
+        elif target not in self.referenced:  # vet each file once, at its first reference
+            self.referenced.add(target)
+            self.vet(doc, path, value, target)
+
+    def vet(self, doc: Document, path: tuple, value: str, target: Path) -> None:
+        """Size, then content: the first bytes must show the type the extension promises."""
+        size = target.stat().st_size
+        if size > self.max_bytes:
+            self.add("file_too_large", doc, path, value=value, size=_size_words(size),
+                     limit=_mb(self.max_bytes))
+            return
+        expected = files.KINDS[target.suffix.lower()]
+        actual = files.sniff(target)
+        if actual != expected:
+            self.add("file_content", doc, path, value=value, actual=files.describe(actual),
+                     expected=files.describe(expected))
+        elif expected in files.PHOTOS and not _photo_ok(target):
+            self.add("file_broken", doc, path, value=value, expected=files.describe(expected))
+
+    def unreferenced(self) -> None:
+        """Files under data/files that nothing references: not published, and said so."""
+        root = (self.raw.root / "files")
+        if not root.is_dir():
+            return
+        base = self.raw.root.parent
+        named = self.referenced | {(self.raw.root / ref).resolve() for ref in self._file_strings()}
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.resolve() not in named:
+                self.found.append(issue("file_unreferenced", path.relative_to(base).as_posix(), 1, "",
+                                        severity=WARNING))
+
+    def _file_strings(self) -> set[str]:
+        """Every 'files/...' string in the data, records with errors included (not yet vetted, but
+        referenced: their file is not reported as unreferenced on top of the record's error)."""
+        found: set[str] = set()
+
+        def walk(node: Any) -> None:
+            if isinstance(node, str) and node.startswith("files/"):
+                found.add(node)
+            elif isinstance(node, dict):
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        raw = self.raw
+        for doc in [raw.site, raw.regions, raw.services, raw.agencies, *raw.stations, *raw.projects]:
+            if doc is not None:
+                walk(doc.data)
+        return found
 
     def unique(self, located: list[Located], key: str = "id") -> dict[str, Located]:
         seen: dict[str, Located] = {}
@@ -245,5 +300,37 @@ def validate(raw: RawData) -> list[Issue]:
     agencies = _check_agencies(c)
     stations = _check_stations(c, regions, services, agencies)
     _check_projects(c, stations, agencies)
+    c.unreferenced()
     return c.found
+
+
+def _photo_ok(path: Path) -> bool:
+    """Pillow reads its size, and its metadata can be cut out (what publishing will do)."""
+    if files.dimensions(path) is None:
+        return False
+    try:
+        files.strip_metadata(path.read_bytes())
+    except files.Unstrippable:
+        return False
+    return True
+
+
+def _max_mb(raw: RawData) -> float:
+    """The attachment size limit in MB: rules.yaml `attachments.max_mb`, or 20."""
+    data = raw.rules.data if raw.rules is not None and isinstance(raw.rules.data, dict) else {}
+    given = (data.get("attachments") or {}).get("max_mb") if isinstance(data.get("attachments"), dict) else None
+    if isinstance(given, (int, float)) and not isinstance(given, bool) and given > 0:
+        return float(given)
+    return float(files.DEFAULT_MAX_MB)  # absent, or wrong (the schema check reports it)
+
+
+def _size_words(n_bytes: int) -> str:
+    """'25.3 MB', or '3.0 KB' below a tenth of a MB."""
+    mb = n_bytes / 1024 / 1024
+    return f"{mb:.1f} MB" if mb >= 0.1 else f"{n_bytes / 1024:.1f} KB"
+
+
+def _mb(n_bytes: float) -> str:
+    """20971520 -> '20', 524288 -> '0.5'."""
+    return f"{n_bytes / 1024 / 1024:g}"
 

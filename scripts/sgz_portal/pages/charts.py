@@ -51,7 +51,7 @@ def hbar(chart_id: str, title: str, bars: list[Bar], maximum: float | None = Non
     parts = [
         f'<svg class="sgz-chart" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
         f'xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" font-size="{FONT}" style="max-width:100%;height:auto">',
+        f'height="{height}" font-size="{FONT}">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
         f'<line x1="{label_w}" y1="{PAD}" x2="{label_w}" y2="{height - PAD}" stroke="currentColor"/>',

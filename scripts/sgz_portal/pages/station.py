@@ -26,6 +26,16 @@ class HoursRow:
     close: str
 
 
+@dataclass(frozen=True)
+class Photo:
+    """A photo on the station page: the site path of the published (metadata-free) file."""
+
+    url: str  # relative to the site root
+    width: int
+    height: int
+    alt: str  # the station's name, so a resident recognises the place: '青石街道社会工作服务站 站牌照片'
+
+
 @dataclass
 class StationView:
     """Context `view` of station.html (stations/<id>/)."""
@@ -47,6 +57,7 @@ class StationView:
     demonstration: str
     description: Markup
     map_links: list[Link]
+    photos: list[Photo]  # the sign first (signage.photo), then photos
     county: str
     domains: list[str]
     groups: list[str]
@@ -104,6 +115,7 @@ def view(ctx: Context, sid: str) -> StationView:
         demonstration=f"{st.demonstration[1]}年{DEMO_WORDS[st.demonstration[0]]}" if st.demonstration else "",
         description=render(st.description),
         map_links=[Link(t, u) for t, u in map_links(st)],
+        photos=_photos(ctx, st),
         county=ctx.county_name(st.region), domains=domains,
         groups=[p.groups[g].name for g in groups],
         search_terms=index_terms([st.name], [*(r.name for r in p.region_path(st.region)), st.address,
@@ -113,6 +125,18 @@ def view(ctx: Context, sid: str) -> StationView:
         findings=ctx.findings.get(sid, []),
         checklist=checklist, checklist_summary=disclosure.summary(checklist),
     )
+
+
+def _photos(ctx: Context, st: Station) -> list[Photo]:
+    named = [(st.signage_photo, f"{st.name} 站牌照片")] if st.signage_photo else []
+    many = len(st.photos) > 1
+    named += [(ref, f"{st.name} 站点照片{f' {i}' if many else ''}") for i, ref in enumerate(st.photos, 1)]
+    out = []
+    for ref, alt in named:
+        size = ctx.p.photo_sizes.get(ref)
+        if size is not None:  # always: validation refuses a photo whose size cannot be read
+            out.append(Photo(ref, size[0], size[1], alt))
+    return out
 
 
 def poster(ctx: Context, station: StationView) -> PosterView:

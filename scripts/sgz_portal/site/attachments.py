@@ -1,18 +1,20 @@
-"""The attachments a build publishes: files under data/files, as site paths."""
+"""The attachments a build publishes: only the files the data references, photos without metadata.
+
+Validation has already vetted each referenced file (type from content, size
+limit) and warned about files nothing references; those are not published.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
 
-from sgz_portal.data.validate import ATTACHMENT_TYPES
+from sgz_portal.data import files
+from sgz_portal.data.model import Portal
 
 
-def attachments(data_dir: Path) -> Iterator[tuple[str, Path]]:
-    """Every publishable file under data/files, as (site path, source path), sorted."""
-    root = (data_dir / "files").resolve()
-    if not root.is_dir():
-        return
-    for path in sorted(root.rglob("*")):
-        real = path.resolve()
-        if path.is_file() and real.is_relative_to(root) and path.suffix.lower() in ATTACHMENT_TYPES:
-            yield "files/" + path.relative_to(root).as_posix(), real
+def attachments(data_dir: Path, portal: Portal) -> Iterator[tuple[str, Path, bytes | None]]:
+    """Every referenced file, sorted, as (site path, source, content): content is the photo
+    without its metadata, or None for a document published as it is (copied from source)."""
+    for ref in portal.attachments:
+        source = (data_dir / ref).resolve()
+        yield ref, source, files.strip_metadata(source.read_bytes()) if files.is_photo(ref) else None

@@ -11,12 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
+from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
 
 from sgz_portal import opendata
 from sgz_portal.data.issues import errors, report
@@ -56,6 +59,14 @@ class BuildState:
     exports: list[tuple[str, str]]
     overrides: Path
     pages: dict[str, specs.PageSpec] = field(default_factory=dict)
+
+
+def _mark_toc(items: Any) -> None:
+    """A toc item's title is HTML made by Python-Markdown's toc extension (AnchorLink.title)."""
+    for item in items:
+        if isinstance(item, AnchorLink):
+            item.title = Markup(item.title)
+        _mark_toc(item.children)
 
 
 class PortalPlugin(BasePlugin):
@@ -101,13 +112,28 @@ class PortalPlugin(BasePlugin):
             template = specs.template_for(spec, state.overrides)
             files.append(File.generated(config, spec.src_uri, content=specs.stub(spec, template)))
             state.pages[spec.src_uri] = spec
-        for uri, path in attachments(state.data_dir):
-            files.append(File.generated(config, uri, abs_src_path=str(path)))
+        for uri, source, photo in attachments(state.data_dir, state.portal):
+            if photo is None:
+                files.append(File.generated(config, uri, abs_src_path=str(source)))
+            else:
+                files.append(File.generated(config, uri, content=photo))
         for uri, content in state.exports:
             files.append(File.generated(config, uri, content=content))
         for path in sorted(SCHEMA_DIR.glob("*.schema.json")):  # the data format, for editors' tools
             files.append(File.generated(config, f"schema/{path.name}", abs_src_path=str(path)))
         return files
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        """Escaping by construction: every template, Material's and ours, autoescapes. What is
+        already HTML is marked so where it is made (markup.render, charts, qr, on_page_content)."""
+        env.autoescape = True
+        return env
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> Markup:
+        """mkdocs rendered the page's Markdown (ours: a stub; content/*.md: the project's own
+        pages) and its table of contents as HTML: mark both as such for the autoescaping templates."""
+        _mark_toc(page.toc)
+        return Markup(html)
 
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         state = self._require()
