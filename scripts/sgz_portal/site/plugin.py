@@ -38,6 +38,26 @@ def site_context(p: Portal) -> dict[str, Any]:
     }
 
 
+# Material's two hidden toggles carry autocomplete="off", which HTML allows on text-like inputs only
+# (the Nu Html Checker reports it on every page). portal.js unchecks the drawer on pageshow instead.
+MATERIAL_TOGGLES = (
+    ('<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off">',
+     '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer">'),
+    ('<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search" autocomplete="off">',
+     '<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search">'),
+)
+
+# What only works when data/site.yaml gives the site's full address (base_url); `check` says so.
+NEEDS_BASE_URL = ("404 页面", "站点地图 sitemap.xml", "海报二维码的完整地址", "订阅源中的链接")
+
+
+def valid_toggles(html: str) -> str:
+    """The page with Material's toggles made valid HTML."""
+    for theirs, ours in MATERIAL_TOGGLES:
+        html = html.replace(theirs, ours)
+    return html
+
+
 # The plugin's options. Declared as a scheme, not as a `base.Config` class, because mkdocs's
 # config is a UserDict whose own `.data` attribute would shadow an option named `data`.
 CONFIG_SCHEME = (
@@ -85,6 +105,10 @@ class PortalPlugin(BasePlugin):
         config.site_name = portal.site.name
         if portal.site.base_url:
             config.site_url = portal.site.base_url
+        elif "404.html" in config.theme.static_templates:
+            # A server shows 404.html at any depth, so its links must be absolute: without the
+            # site's address they would be root-based (wrong in a sub-folder) or "//" (another host).
+            config.theme.static_templates.remove("404.html")
         config.extra["portal"] = site_context(portal)
         exports = opendata.files(portal)
         self.state = BuildState(data_dir=data_dir, portal=portal,
@@ -115,6 +139,12 @@ class PortalPlugin(BasePlugin):
             context["view"] = state.views.home()
         context["template_name"] = page.meta.get("template", "main.html")
         return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return valid_toggles(output)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        return valid_toggles(output_content)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.state = None  # the next build (mkdocs serve) starts afresh
