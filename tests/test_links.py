@@ -11,11 +11,11 @@ import pytest
 from sgz_portal import cli
 from sgz_portal.data.model import Domain
 from sgz_portal.pages.views import Views
-from tests.conftest import CONFIG, HOSTED_BASE, ROOT
+from tests.conftest import CONFIG, DATA, HOSTED_BASE, ROOT
 from tests.linkcheck import Site
 
 sys.path.insert(0, str(ROOT / "bench"))
-from generate import generate  # noqa: E402
+from generate import generate
 
 
 @pytest.fixture(scope="module")
@@ -71,3 +71,25 @@ def test_home_links_only_domains_that_have_services(views: Views) -> None:
     domains = Views(with_empty, []).home().domains
     assert "services/#empty-domain" not in [d.url for d in domains]
     assert len(domains) == sum(1 for d in portal.domains if portal.services_by_domain.get(d)) > 0
+
+
+def test_no_404_page_without_base_url(site: Path) -> None:
+    """A server shows 404.html at any depth: without the site's address its links cannot work."""
+    assert not (site / "404.html").exists()
+
+
+def test_hosted_404_page_links_from_any_depth(hosted_demo_site: Path) -> None:
+    html = (hosted_demo_site / "404.html").read_text(encoding="utf-8")
+    for href in ('href="/sgz/stations/"', 'href="/sgz/services/"', 'href="/sgz/search/"', 'href="/sgz/"',
+                 'href="/sgz/assets/portal.css"'):
+        assert href in html, href
+    assert 'href="//' not in html and "src=\"//" not in html
+
+
+def test_check_says_in_one_line_what_needs_base_url(capsys: pytest.CaptureFixture[str]) -> None:
+
+    assert cli.main(["--data", str(DATA), "check"]) == 0
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if "base_url" in ln]
+    assert len(lines) == 1
+    for feature in ("404 页面", "站点地图", "二维码", "订阅源"):
+        assert feature in lines[0], feature

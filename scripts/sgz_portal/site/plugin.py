@@ -48,7 +48,7 @@ MATERIAL_TOGGLES = (
 )
 
 # What only works when data/site.yaml gives the site's full address (base_url); `check` says so.
-NEEDS_BASE_URL = ("404 页面", "站点地图 sitemap.xml", "海报二维码的完整地址", "订阅源中的链接")
+NEEDS_BASE_URL = ("404 页面", "站点地图", "海报二维码的完整地址", "订阅源中的链接")
 
 
 def valid_toggles(html: str) -> str:

@@ -51,7 +51,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         return io.BytesIO(body)
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 (stdlib name)
+    def log_message(self, format: str, *args) -> None:
         if os.environ.get("PORTAL_SERVE_LOG"):
             super().log_message(format, *args)
 
