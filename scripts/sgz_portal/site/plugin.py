@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -138,6 +139,9 @@ class PortalPlugin(BasePlugin):
         elif page.meta.get("template") in ("home.html", "search.html"):
             context["view"] = state.views.home()
         context["template_name"] = page.meta.get("template", "main.html")
+        for key in ("title", "description"):  # shown in attributes: a summary may quote "五社联动"
+            if isinstance(page.meta.get(key), str):
+                page.meta[key] = escape(page.meta[key])  # Markup: escaped once, with or without autoescape
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:

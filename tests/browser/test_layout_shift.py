@@ -1,0 +1,49 @@
+"""Stable layout: cumulative layout shift (CLS) below 0.02 on the home, station, search and
+project pages, on a 375 px phone and a 1280 px desktop, in the normal and the elderly mode
+(large text + high contrast, remembered in localStorage). Measured in Chromium with a
+PerformanceObserver for 'layout-shift' (buffered, so shifts before it was made count too),
+after the load event, the search results, and a short wait."""
+from __future__ import annotations
+
+import pytest
+
+ELDERLY = "sgz-large sgz-contrast"
+LIMIT = 0.02
+WIDTHS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 900}}
+
+CLS_JS = """() => new Promise(resolve => {
+  let cls = 0;
+  const shifts = [];
+  new PerformanceObserver(list => {
+    for (const e of list.getEntries()) {
+      if (e.hadRecentInput) continue;
+      cls += e.value;
+      shifts.push({value: e.value, nodes: (e.sources || []).map(s => s.node ? (s.node.outerHTML || s.node.nodeName).slice(0, 80) : "")});
+    }
+  }).observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve({cls, shifts}), 1200);
+})"""
+
+
+def measure(browser, url: str, width: str, mode: str) -> dict:
+    """CLS of one page load: {'cls': total, 'shifts': [{'value', 'nodes'}]}."""
+    context = browser.new_context(viewport=WIDTHS[width], locale="zh-CN", timezone_id="Asia/Shanghai",
+                                  is_mobile=width == "phone", has_touch=width == "phone")
+    if mode:
+        context.add_init_script(f"try{{localStorage.setItem('sgz-mode', {mode!r})}}catch(e){{}}")
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="load")
+        if "search/" in url:
+            page.wait_for_selector("#sgz-results[aria-busy=false] li", timeout=15_000)
+        return page.evaluate(CLS_JS)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("mode", ["", ELDERLY], ids=["normal", "elderly"])
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("kind", ["home", "station", "search", "project"])
+def test_layout_does_not_shift(browser, site_url, sample_pages, kind, width, mode):
+    result = measure(browser, site_url + sample_pages[kind], width, mode)
+    assert result["cls"] < LIMIT, f"{kind} {width} {mode or 'normal'}: CLS {result['cls']:.3f} {result['shifts']}"
