@@ -47,3 +47,31 @@ def measure(browser, url: str, width: str, mode: str) -> dict:
 def test_layout_does_not_shift(browser, site_url, sample_pages, kind, width, mode):
     result = measure(browser, site_url + sample_pages[kind], width, mode)
     assert result["cls"] < LIMIT, f"{kind} {width} {mode or 'normal'}: CLS {result['cls']:.3f} {result['shifts']}"
+
+
+BOXES_JS = """() => Object.fromEntries([".md-main", ".sgz-a11y", ".sgz-filters", "#sgz-results"].map(sel => {
+  const el = document.querySelector(sel);
+  if (!el) return [sel, null];
+  const b = el.getBoundingClientRect();
+  return [sel, [Math.round(b.top), Math.round(b.height), Math.round(b.width)]];
+}))"""
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_scripts_do_not_move_the_layout(browser, site_url, width):
+    """Deterministic, whatever the timing: the page as first painted (before any script) has the
+    toolbar's space and the search filters' size that the scripts leave it with."""
+    boxes = {}
+    for js in (False, True):
+        context = browser.new_context(viewport=WIDTHS[width], java_script_enabled=js)
+        page = context.new_page()
+        page.goto(site_url + "search/?q=%E8%80%81%E4%BA%BA", wait_until="load")
+        if js:
+            page.wait_for_selector("#sgz-results[aria-busy=false] li")
+            assert page.locator("select[name=domain] option").count() > 1  # the filters did fill
+        boxes[js] = page.evaluate(BOXES_JS)
+        context.close()
+    assert boxes[False][".md-main"][0] == boxes[True][".md-main"][0], boxes  # (its height: <noscript>)
+    for sel in (".sgz-a11y", ".sgz-filters", "#sgz-results"):
+        assert boxes[False][sel][:1] + boxes[False][sel][2:] == boxes[True][sel][:1] + boxes[True][sel][2:], boxes
+    assert boxes[False][".sgz-filters"] == boxes[True][".sgz-filters"], boxes
