@@ -59,7 +59,7 @@ checkers:
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless >/dev/null; \
 	fi
-	@if ! grep -qs '"version": "$(VNU_VERSION)"' .tools/node_modules/vnu-jar/package.json; then \
+	@if [ ! -f $(VNU_JAR) ] || ! grep -qs '"version": "$(VNU_VERSION)"' .tools/node_modules/vnu-jar/package.json; then \
 	  npm install --prefix .tools --no-save --no-package-lock --no-audit --no-fund --silent vnu-jar@$(VNU_VERSION); \
 	fi
 
