@@ -16,7 +16,7 @@ PORT   ?= 8000
 PREFIX ?= /
 PORTAL := $(BIN)/sgz-portal $(if $(DATA),--data $(DATA))
 
-.PHONY: setup setup-test check site serve test lint browser bench update-golden clean
+.PHONY: setup setup-test check site serve test lint browser checkers bench update-golden clean
 
 # The runtime set only: a bureau that builds the site does not install the test tools.
 setup: $(RUNTIME_STAMP)
@@ -50,11 +50,24 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
 
+# The Nu Html Checker (tests/test_html_valid.py): Debian's Java runtime and vnu-jar from npm, pinned,
+# installed into the ignored .tools/ folder. Installed only if missing.
+VNU_VERSION := 26.9.27
+VNU_JAR     := .tools/node_modules/vnu-jar/build/dist/vnu.jar
+checkers:
+	@if ! command -v java >/dev/null 2>&1; then \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless >/dev/null; \
+	fi
+	@if [ ! -f $(VNU_JAR) ] || ! grep -qs '"version": "$(VNU_VERSION)"' .tools/node_modules/vnu-jar/package.json; then \
+	  npm install --prefix .tools --no-save --no-package-lock --no-audit --no-fund --silent vnu-jar@$(VNU_VERSION); \
+	fi
+
 lint: setup-test
 	$(BIN)/ruff check scripts tests bench
 	$(BIN)/mypy
 
-test: setup-test browser lint
+test: setup-test browser checkers lint
 	$(BIN)/python -m pytest -q
 
 bench: setup

@@ -1,6 +1,7 @@
 """Shared fixtures: the demo site is built once per test session and read by many tests."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,18 @@ def site(demo_site: Path) -> Path:
 @pytest.fixture(scope="session")
 def views(demo_views: Views) -> Views:
     return demo_views
+
+
+HOSTED_BASE = "https://www.example.gov.cn/sgz/"
+
+
+@pytest.fixture(scope="session")
+def hosted_demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample as a bureau publishes it: site.yaml gives base_url (a sub-folder of its host)."""
+    data = tmp_path_factory.mktemp("hosted-demo") / "data"
+    shutil.copytree(DATA, data)
+    with open(data / "site.yaml", "a", encoding="utf-8") as f:
+        f.write(f"base_url: {HOSTED_BASE}\n")
+    out = data.parent / "site"
+    assert cli.build(data, out, CONFIG) == 0
+    return out

@@ -93,6 +93,13 @@
     save();
   }
 
+  /* The menu starts closed, also when the browser restores the page from its history
+     (Material's toggle no longer says autocomplete="off", which HTML forbids on a checkbox). */
+  window.addEventListener("pageshow", function () {
+    var box = document.getElementById("__drawer");
+    if (box && box.checked) { box.checked = false; box.dispatchEvent(new Event("change")); }
+  });
+
   window.SGZ = { openStatus: openStatus, cst: cst };
   function start() { showOpenStatus(); setupToggles(); }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }

@@ -1,16 +1,26 @@
-"""The open data files under /data/ (tables, HSDS 3.0, OCDS 1.1.5, Atom feed).
+"""The open data files under /data/ (tables, HSDS 3.0, OCDS 1.1.5, Atom feed, and the
+Frictionless data package that describes them).
 
 `files()` is the one list of what a build publishes there; the page data/ shows
 their sizes (pages/opendata.py) and the site layer writes them.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 from sgz_portal.data.model import Portal
-from sgz_portal.opendata import feed, hsds, ocds
+from sgz_portal.opendata import feed, hsds, ocds, package
 from sgz_portal.opendata.common import to_csv, to_json
-from sgz_portal.opendata.tables import nearest_json, project_rows, report_rows, service_rows, station_rows
+from sgz_portal.opendata.tables import (
+    nearest_json,
+    project_rows,
+    project_station_rows,
+    report_rows,
+    service_rows,
+    station_rows,
+    station_service_rows,
+)
 
 
 def files(p: Portal) -> list[tuple[str, str]]:
@@ -19,8 +29,18 @@ def files(p: Portal) -> list[tuple[str, str]]:
 
 
 def _make(p: Portal) -> Iterator[tuple[str, str]]:
+    published = list(_data(p))
+    yield from published
+    hsds_records = {name: json.loads(text) for path, text in published
+                    if (name := path.removeprefix("data/hsds/").removesuffix(".json")) in hsds.TABLES}
+    descriptor = package.datapackage(p.site, dict(published), hsds_records)
+    yield "data/datapackage.json", to_json(descriptor)
+
+
+def _data(p: Portal) -> Iterator[tuple[str, str]]:
     for name, rows in (("stations", station_rows(p)), ("services", service_rows(p)),
-                       ("projects", project_rows(p)), ("reports", report_rows(p))):
+                       ("projects", project_rows(p)), ("reports", report_rows(p)),
+                       ("station_services", station_service_rows(p)), ("project_stations", project_station_rows(p))):
         yield f"data/{name}.json", to_json(rows)
         yield f"data/{name}.csv", to_csv(rows)
     for name, records in hsds.tables(p).items():

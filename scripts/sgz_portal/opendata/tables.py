@@ -74,6 +74,18 @@ def report_rows(p: Portal) -> list[dict]:
     return rows
 
 
+def station_service_rows(p: Portal) -> list[dict]:
+    """Which station offers which service: the link between stations and services, one pair a row."""
+    return [{"station": s.id, "service": sv} for s in sorted(p.stations.values(), key=lambda s: s.id)
+            for sv in sorted(set(s.services))]
+
+
+def project_station_rows(p: Portal) -> list[dict]:
+    """Which stations a project serves: the link between projects and stations, one pair a row."""
+    return [{"project": x.id, "station": st} for x in sorted(p.projects.values(), key=lambda x: x.id)
+            for st in sorted(set(x.stations))]
+
+
 def nearest_json(p: Portal) -> str:
     """Compact WGS-84 points of located stations for the 'nearest station' button (nearest.js)."""
     rows = []

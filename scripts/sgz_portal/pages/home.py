@@ -26,7 +26,8 @@ def view(ctx: Context, latest: int = 8) -> HomeView:
                      key=lambda t: (t[0], t[1], t[2]), reverse=True)[:latest]
     return HomeView(
         counties=[ctx.region_link(c) for c, r in sorted(p.regions.items()) if r.level == "county"],
-        domains=[Link(d.name, f"services/#{d.id}") for d in p.domains.values()],
+        # Only domains with services: the catalogue has no section (no anchor) for an empty one.
+        domains=[Link(d.name, f"services/#{d.id}") for d in p.domains.values() if p.services_by_domain.get(d.id)],
         groups=[Link(g.name, f"search/?q={g.name}") for g in p.groups.values()],
         latest_reports=[Link(f"{p.projects[pid].title} · {REPORT_WORDS[r.type]} {r.period or ''}".strip(),
                              urls.project(pid), d.isoformat()) for d, pid, _, r in reports],

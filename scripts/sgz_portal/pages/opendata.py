@@ -60,6 +60,10 @@ SECTIONS: list[tuple[str, str, list[tuple[str, str, list[str]]]]] = [
         ("项目报告", "每份报告一行:编号、所属项目、报告类型(月简报、自评报告、中期评估、结项评估)、所属期间、"
          "发布日期、评估机构、得分、等级、个案数、小组数、活动数、服务人次、志愿服务时长、报告文件。",
          ["data/reports.csv", "data/reports.json"]),
+        ("站点与服务对照", "每行一对:站点编号(station)和它提供的服务编号(service),"
+         "可与站点名录、服务目录按编号关联。", ["data/station_services.csv", "data/station_services.json"]),
+        ("项目与站点对照", "每行一对:项目编号(project)和它服务的站点编号(station)。",
+         ["data/project_stations.csv", "data/project_stations.json"]),
         ("站点坐标", "有坐标的站点的 WGS-84(GPS)坐标、地址和电话,供站点名录页的“离我最近的社工站”功能"
          "在手机上计算距离,您的位置不会上传。", ["data/stations.geo.json"]),
     ]),
@@ -75,6 +79,11 @@ SECTIONS: list[tuple[str, str, list[tuple[str, str, list[str]]]]] = [
         ("政府购买服务合同(OCDS 1.1.5)", "开放合同数据标准(OCDS)的发布包,每个项目一条记录:购买主体、"
          "承接机构、采购方式、合同金额和服务期、合同文本、各期报告,以及按信息公开要求应发布报告的时间节点"
          "和是否按时发布。", ["data/ocds.json"]),
+    ]),
+    ("数据说明", "供数据平台和程序读取的说明文件。", [
+        ("数据包说明(Frictionless Data Package)", "说明上面每个 CSV 和 JSON 文件:各列的名称、类型(文本、"
+         "整数、数值、日期)、主键,以及站点、服务、项目和报告之间按编号的关联(外键);还有发布机构和使用条件。"
+         "可用 frictionless 等工具据此检查数据。", ["data/datapackage.json"]),
     ]),
     ("订阅更新", "把下面的地址添加到 RSS 阅读器,有新报告发布时就能收到提醒。", [
         ("项目报告订阅", "最近发布的 50 份项目报告和评估,从新到旧排列。", ["data/feed.xml"]),

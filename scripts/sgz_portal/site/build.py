@@ -20,7 +20,7 @@ from mkdocs.exceptions import MkDocsException
 from sgz_portal.data.issues import ERROR, errors, report
 from sgz_portal.pipeline import Prepared, prepare
 from sgz_portal.site import publish, search
-from sgz_portal.site.plugin import PortalPlugin
+from sgz_portal.site.plugin import NEEDS_BASE_URL, PortalPlugin
 
 PLUGIN = "sgz-portal"
 
@@ -71,10 +71,19 @@ def _names(prepared: Prepared) -> dict[str, str]:
     return {**{s.id: s.name for s in p.stations.values()}, **{x.id: x.title for x in p.projects.values()}}
 
 
+def base_url_line(base_url: str | None) -> str:
+    """One line: which features need site.yaml's base_url, and whether it is given."""
+    features = "、".join(NEEDS_BASE_URL)
+    if base_url:
+        return f"网站地址 base_url:{base_url}({features}都用这个地址)"
+    return f"未填写网站地址 base_url(data/site.yaml):{features}都需要它,填写前不能使用。"
+
+
 def check(data_dir: Path) -> int:
     prepared = prepare(data_dir)
     if prepared.portal is not None:
         print(f"判定日期:{prepared.portal.site.as_of}")
+        print(base_url_line(prepared.portal.site.base_url))
     print(grouped(prepared))
     return 1 if errors(prepared.issues) else 0
 

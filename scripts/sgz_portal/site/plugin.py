@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -40,6 +40,26 @@ def site_context(p: Portal) -> dict[str, Any]:
         "police_filing": s.police_filing, "as_of": s.as_of.isoformat(), "demo": s.demo,
         "logo": s.logo,
     }
+
+
+# Material's two hidden toggles carry autocomplete="off", which HTML allows on text-like inputs only
+# (the Nu Html Checker reports it on every page). portal.js unchecks the drawer on pageshow instead.
+MATERIAL_TOGGLES = (
+    ('<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off">',
+     '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer">'),
+    ('<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search" autocomplete="off">',
+     '<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search">'),
+)
+
+# What only works when data/site.yaml gives the site's full address (base_url); `check` says so.
+NEEDS_BASE_URL = ("404 页面", "站点地图", "海报二维码的完整地址", "订阅源中的链接")
+
+
+def valid_toggles(html: str) -> str:
+    """The page with Material's toggles made valid HTML."""
+    for theirs, ours in MATERIAL_TOGGLES:
+        html = html.replace(theirs, ours)
+    return html
 
 
 # The plugin's options. Declared as a scheme, not as a `base.Config` class, because mkdocs's
@@ -97,6 +117,10 @@ class PortalPlugin(BasePlugin):
         config.site_name = portal.site.name
         if portal.site.base_url:
             config.site_url = portal.site.base_url
+        elif "404.html" in config.theme.static_templates:
+            # A server shows 404.html at any depth, so its links must be absolute: without the
+            # site's address they would be root-based (wrong in a sub-folder) or "//" (another host).
+            config.theme.static_templates.remove("404.html")
         config.extra["portal"] = site_context(portal)
         exports = opendata.files(portal)
         self.state = BuildState(data_dir=data_dir, portal=portal,
@@ -143,7 +167,16 @@ class PortalPlugin(BasePlugin):
         elif page.meta.get("template") in ("home.html", "search.html"):
             context["view"] = state.views.home()
         context["template_name"] = page.meta.get("template", "main.html")
+        for key in ("title", "description"):  # shown in attributes: a summary may quote "五社联动"
+            if isinstance(page.meta.get(key), str):
+                page.meta[key] = escape(page.meta[key])  # Markup: escaped once, with or without autoescape
         return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return valid_toggles(output)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        return valid_toggles(output_content)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.state = None  # the next build (mkdocs serve) starts afresh

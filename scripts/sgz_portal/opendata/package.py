@@ -1,0 +1,159 @@
+"""data/datapackage.json: a Frictionless Data Package (v1) describing every CSV and JSON export:
+each table's fields and their types, primary keys, the foreign keys between stations, services,
+projects and reports (and between the HSDS tables), the licence and the publisher (site.yaml).
+
+`frictionless validate data/datapackage.json` checks every file against it (tests/test_datapackage.py).
+The four plain tables are published twice (CSV and JSON, same rows): resource `stations` is the
+CSV, `stations-json` the JSON, and each family's foreign keys point inside the same family.
+"""
+from __future__ import annotations
+
+from sgz_portal.data.model import Site
+from sgz_portal.opendata.common import absolute
+
+# Plain tables: name -> (title, [(field, type, title)], primary key, [(field, resource, field)]).
+# The field lists are the row keys of opendata/tables.py, in order (the validation checks the headers).
+ST, NUM, INT, DATE = "string", "number", "integer", "date"
+TABLES: dict[str, tuple[str, list[tuple[str, str, str]], str, list[tuple[str, str, str]]]] = {
+    "stations": ("站点名录", [
+        ("id", ST, "站点编号"), ("name", ST, "名称"), ("level", ST, "层级"), ("parent", ST, "上级站点编号"),
+        ("region", ST, "区划代码"), ("region_name", ST, "区划名称"), ("address", ST, "地址"),
+        ("lat", NUM, "纬度"), ("lng", NUM, "经度"), ("crs", ST, "坐标系"), ("phone", ST, "电话(分号分隔)"),
+        ("complaint_phone", ST, "投诉电话"), ("hours", ST, "开放时间(分号分隔)"), ("operator", ST, "运营机构编号"),
+        ("operator_name", ST, "运营机构"), ("services", ST, "服务编号(分号分隔)"),
+        ("certified_social_workers", INT, "持证社工人数"), ("volunteers", INT, "志愿者人数"),
+        ("verified", DATE, "最近核实日期"), ("url", ST, "页面(相对本站首页)")],
+        "id", [("parent", "stations", "id")]),
+    "services": ("服务目录", [
+        ("id", ST, "服务编号"), ("name", ST, "名称"), ("domain", ST, "服务领域编号"), ("domain_name", ST, "服务领域"),
+        ("groups", ST, "服务对象编号(分号分隔)"), ("summary", ST, "简介"), ("access", ST, "服务方式(分号分隔)"),
+        ("eligibility", ST, "服务条件"), ("fee", ST, "收费"), ("basis", ST, "政策依据"),
+        ("stations", INT, "提供该服务的站点数"), ("url", ST, "页面(相对本站首页)")],
+        "id", []),
+    "projects": ("服务项目", [
+        ("id", ST, "项目编号"), ("title", ST, "名称"), ("status", ST, "状态"), ("stations", ST, "站点编号(分号分隔)"),
+        ("buyers", ST, "购买主体(分号分隔)"), ("supplier", ST, "承接机构编号"), ("supplier_name", ST, "承接机构"),
+        ("procurement_method", ST, "采购方式"), ("signed", DATE, "签订日期"), ("start", DATE, "服务期开始"),
+        ("end", DATE, "服务期结束"), ("amount", NUM, "合同金额(元)"), ("spent", NUM, "已公开的支出合计(元)"),
+        ("agreement_document", ST, "合同文本"), ("reports", INT, "报告数"), ("ocid", ST, "开放合同编号"),
+        ("url", ST, "页面(相对本站首页)")],
+        "id", []),
+    "reports": ("项目报告", [
+        ("id", ST, "报告编号(项目编号/报告键)"), ("project", ST, "项目编号"), ("type", ST, "报告类型"),
+        ("type_name", ST, "报告类型名称"), ("period", ST, "所属期间"), ("published", DATE, "发布日期"),
+        ("evaluator", ST, "评估机构"), ("score", NUM, "得分"), ("grade", ST, "等级"), ("cases", INT, "个案数"),
+        ("groups", INT, "小组数"), ("activities", INT, "活动数"), ("beneficiaries", INT, "服务人次"),
+        ("volunteer_hours", NUM, "志愿服务时长"), ("document", ST, "报告文件"), ("url", ST, "页面(相对本站首页)")],
+        "id", [("project", "projects", "id")]),
+    "station_services": ("站点提供的服务", [("station", ST, "站点编号"), ("service", ST, "服务编号")],
+                         "", [("station", "stations", "id"), ("service", "services", "id")]),
+    "project_stations": ("项目服务的站点", [("project", ST, "项目编号"), ("station", ST, "站点编号")],
+                         "", [("project", "projects", "id"), ("station", "stations", "id")]),
+}
+LINK_KEYS = {"station_services": ["station", "service"], "project_stations": ["project", "station"]}
+
+GEO_FIELDS = [("id", ST, "站点编号"), ("name", ST, "名称"), ("level", ST, "层级"), ("url", ST, "页面"),
+              ("lat", NUM, "纬度(WGS-84)"), ("lng", NUM, "经度(WGS-84)"), ("address", ST, "地址"),
+              ("phones", "array", "电话")]
+
+# HSDS: a field named <x>_id refers to the table holding <x> records (attributes.link_id is polymorphic).
+HSDS_REFERENCES = {"organization_id": "organizations", "location_id": "locations", "service_id": "services",
+                   "taxonomy_id": "taxonomies", "taxonomy_term_id": "taxonomy_terms"}
+JSON_TYPES = {str: ST, int: INT, float: NUM, bool: "boolean", list: "array", dict: "object"}
+
+LICENCE = "注明来源“{publisher}”后可免费下载、使用和转载;具体授权条件以发布机构的说明为准"
+
+
+def _schema(fields: list[tuple[str, str, str]], key: str | list[str],
+            refs: list[tuple[str, str, str]], suffix: str) -> dict:
+    schema: dict = {"fields": [{"name": n, "type": t, "title": title} for n, t, title in fields],
+                    "missingValues": [""]}
+    if key:
+        schema["primaryKey"] = key if isinstance(key, list) else [key]
+    if refs:
+        schema["foreignKeys"] = [{"fields": [f], "reference": {"resource": res + suffix, "fields": [rf]}}
+                                 for f, res, rf in refs]
+    return schema
+
+
+def _tables(published: dict[str, str]) -> list[dict]:
+    """The plain tables that have rows (an empty CSV has not even a header to check)."""
+    out = []
+    for suffix, fmt, media in (("", "csv", "text/csv"), ("-json", "json", "application/json")):
+        for name, (title, fields, key, refs) in TABLES.items():
+            path = f"{name}.{fmt}"
+            if not published.get(f"data/{name}.csv", "").lstrip("\ufeff"):
+                continue
+            resource = {"name": name + suffix, "title": title, "path": path, "format": fmt, "mediatype": media,
+                        "encoding": "utf-8-sig" if fmt == "csv" else "utf-8", "profile": "tabular-data-resource",
+                        "schema": _schema(fields, key or LINK_KEYS[name], refs, suffix)}
+            out.append(resource)
+    return out
+
+
+def _hsds(records: dict[str, list[dict]]) -> list[dict]:
+    """One tabular resource per HSDS table: field types from the values, ids as keys."""
+    out = []
+    for name, rows in records.items():
+        types: dict[str, str] = {}
+        for row in rows:
+            for field, value in row.items():
+                types.setdefault(field, JSON_TYPES.get(type(value), ST))
+        refs = [(f, _hsds_name(HSDS_REFERENCES[f]), "id") for f in types if f in HSDS_REFERENCES]
+        out.append({"name": _hsds_name(name), "title": f"HSDS 3.0 {name}", "path": f"hsds/{name}.json",
+                    "format": "json", "mediatype": "application/json", "encoding": "utf-8",
+                    "profile": "tabular-data-resource",
+                    "schema": _schema([(f, t, f) for f, t in types.items()], "id" if "id" in types else "", refs, "")})
+    return out
+
+
+def _hsds_name(table: str) -> str:
+    return "hsds-" + table.replace("_", "-")
+
+
+def _other(published: dict[str, str]) -> list[dict]:
+    out = []
+    if "data/stations.geo.json" in published:
+        out.append({"name": "stations-geo", "title": "站点坐标(WGS-84)", "path": "stations.geo.json",
+                    "format": "json", "mediatype": "application/json", "encoding": "utf-8",
+                    "profile": "tabular-data-resource",
+                    "schema": _schema(GEO_FIELDS, "id", [("id", "stations-json", "id")], "")})
+    if "data/ocds.json" in published:
+        out.append({"name": "ocds", "title": "政府购买服务合同(OCDS 1.1.5 发布包)", "path": "ocds.json",
+                    "format": "json", "mediatype": "application/json", "encoding": "utf-8",
+                    "profile": "data-resource",
+                    "sources": [{"title": "Open Contracting Data Standard 1.1.5",
+                                 "path": "https://standard.open-contracting.org/1.1/"}]})
+    if "data/feed.xml" in published:
+        out.append({"name": "feed", "title": "项目报告订阅(Atom)", "path": "feed.xml", "format": "xml",
+                    "mediatype": "application/atom+xml", "encoding": "utf-8", "profile": "data-resource"})
+    return out
+
+
+def _keyed(resource: dict) -> dict:
+    """A JSON table is a list of objects, and an object leaves out a field it has no value for:
+    name the keys to read, or a reader takes the first object's keys as the header."""
+    if resource["format"] == "json" and resource["profile"] == "tabular-data-resource":
+        keys = [f["name"] for f in resource["schema"]["fields"]]
+        return {**resource, "dialect": {"json": {"keyed": True, "keys": keys}}}
+    return resource
+
+
+def datapackage(site: Site, published: dict[str, str], hsds_records: dict[str, list[dict]]) -> dict:
+    """The descriptor of data/datapackage.json for the files in `published` (site path -> text)."""
+    home = absolute(site, "data/")
+    package: dict = {
+        "profile": "data-package",
+        "name": "sgz-portal-open-data",
+        "title": f"{site.name} 开放数据",
+        "description": f"{site.publisher}发布的社会工作服务站、服务、项目和报告数据,数据截至 {site.as_of.isoformat()}。",
+        "version": site.as_of.isoformat(),
+        "created": f"{site.as_of.isoformat()}T00:00:00+08:00",
+        "licenses": [{"name": "other-at", "title": LICENCE.format(publisher=site.publisher),
+                      "path": home or "index.html"}],
+        "contributors": [{"title": site.publisher, "role": "publisher", "email": site.email}],
+        "resources": [_keyed(r) for r in _tables(published) + _hsds(hsds_records) + _other(published)],
+    }
+    if home:
+        package["homepage"] = home
+    return package
