@@ -5,7 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from sgz_portal.data.issues import report
+from sgz_portal.sheets.export import export
+from sgz_portal.sheets.import_ import import_
 from sgz_portal.site.build import ProjectError, build, check, data_dir_of
+from sgz_portal.site.preview import Preview
 from sgz_portal.site.serve import serve
 
 
@@ -23,18 +27,52 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--site", type=Path, default=Path("site"))
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--prefix", default="/", help="子目录,如 /sgz/")
+    s.add_argument("--watch", action="store_true",
+                   help="实时预览:先生成网站,data/、content/、overrides/ 有改动就重新生成并刷新打开的页面")
+    x = sub.add_parser("xlsx", help="数据与 Excel 工作簿互转(台账)")
+    xsub = x.add_subparsers(dest="xlsx_command", required=True)
+    xe = xsub.add_parser("export", help="把 data/ 的全部记录写成一个工作簿")
+    xe.add_argument("-o", "--output", type=Path, default=Path("台账.xlsx"), help="工作簿文件(默认 台账.xlsx)")
+    xi = xsub.add_parser("import", help="把工作簿写回 data/ 的 YAML 文件(有错误时不改动 data/)")
+    xi.add_argument("workbook", type=Path, help="工作簿文件,如 台账.xlsx")
     return parser
+
+
+def xlsx(command: str, data: Path, book: Path) -> int:
+    """`sgz-portal xlsx export|import`."""
+    if command == "export":
+        unreadable = export(data, book)
+        if unreadable:
+            print("数据文件无法读取,未生成工作簿:\n" + report(unreadable))
+            return 1
+        print(f"已导出 {book}")
+        return 0
+    if not book.is_file():
+        print(f"找不到工作簿 {book}")
+        return 2
+    problems = import_(book, data)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"共 {len(problems)} 个错误,data/ 未改动。")
+        return 1
+    print(f"已把 {book} 写入 {data}/")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "serve":
+    if args.command == "serve" and not args.watch:
         return serve(args.site, args.port, args.prefix)
     try:
         data = args.data or data_dir_of(args.config)
     except ProjectError as err:
         print(err)
         return 2
+    if args.command == "serve":
+        return serve(args.site, args.port, args.prefix, Preview(data, args.site, args.config))
     if args.command == "check":
         return check(data)
+    if args.command == "xlsx":
+        return xlsx(args.xlsx_command, data, args.output if args.xlsx_command == "export" else args.workbook)
     return build(data, args.site, args.config)

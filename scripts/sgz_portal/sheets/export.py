@@ -18,7 +18,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sgz_portal.data.issues import Issue, errors
 from sgz_portal.data.load import RawData, items, load, project_records, station_records
 from sgz_portal.sheets.layout import (
-    FILE_KEY, FIRST_ROW, HEADER_ROW, KEY_ROW, NO, PARENT_KEY, SEPARATOR, YES, Column, Sheet, sheets,
+    FILE_KEY,
+    FIRST_ROW,
+    HEADER_ROW,
+    KEY_ROW,
+    NO,
+    PARENT_KEY,
+    SEPARATOR,
+    YES,
+    Column,
+    Sheet,
+    sheets,
 )
 
 TEXT = "@"

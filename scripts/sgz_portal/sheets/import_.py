@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -30,8 +31,20 @@ from sgz_portal.data.issues import MESSAGES, errors, format_path, suggest
 from sgz_portal.data.load import load
 from sgz_portal.data.validate import validate
 from sgz_portal.sheets.layout import (
-    DATE_DEFS, FILE_KEY, FIRST_ROW, HEADER_ROW, KEY_ROW, MONTH_DEFS, NO, PARENT_KEY, SPLIT, TIME_DEFS, YES,
-    Column, Sheet, sheets,
+    DATE_DEFS,
+    FILE_KEY,
+    FIRST_ROW,
+    HEADER_ROW,
+    KEY_ROW,
+    MONTH_DEFS,
+    NO,
+    PARENT_KEY,
+    SPLIT,
+    TIME_DEFS,
+    YES,
+    Column,
+    Sheet,
+    sheets,
 )
 
 KEPT = ("site.yaml", "rules.yaml", "files")  # not in the workbook: left as they are
@@ -345,18 +358,26 @@ def _replace(data_dir: Path, files: dict[str, dict[str, Any]]) -> None:
     _write(files, data_dir)
 
 
+def _order(problem: CellIssue) -> tuple[int, int, int, str]:
+    """Workbook order: sheet by sheet, row by row, column by column."""
+    names = [s.name for s in sheets()]
+    index = names.index(problem.sheet) if problem.sheet in names else len(names)
+    if not problem.cell:
+        return index, 0, 0, problem.message
+    column, row = coordinate_from_string(problem.cell)
+    return index, row, column_index_from_string(column), problem.message
+
+
 def import_(book_path: Path, data_dir: Path) -> list[CellIssue]:
-    """Write the workbook into `data_dir`, or, if it has problems, report them and change nothing."""
+    """Write the workbook into `data_dir`, or, if it has problems, report them all and change nothing."""
     reading = read(book_path)
-    if reading.problems:
-        return sorted(set(reading.problems))
     with tempfile.TemporaryDirectory(prefix="sgz-xlsx-") as tmp:
         scratch = _scratch(data_dir, Path(tmp))
         _write(reading.files, scratch)
         raw, found = load(scratch)
         found += validate(raw)
-        problems = [_locate(reading, i, scratch.name) for i in errors(found)]
+        problems = reading.problems + [_locate(reading, i, scratch.name) for i in errors(found)]
     if problems:
-        return sorted(set(problems))
+        return sorted(set(problems), key=_order)
     _replace(data_dir, reading.files)
     return []
