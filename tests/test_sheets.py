@@ -165,6 +165,18 @@ def test_import_writes_stations_to_the_file_they_came_from(imported: Path) -> No
     assert ids == originals
 
 
+def test_import_replaces_only_the_files_the_workbook_holds(book: Path, tmp_path: Path) -> None:
+    data = _empty_data(tmp_path)
+    (data / "stations").mkdir()
+    (data / "stations" / "old.yaml").write_text("stations: []\n", encoding="utf-8")  # replaced by the workbook
+    (data / "notes.txt").write_text("留给编辑的说明\n", encoding="utf-8")
+    site = (data / "site.yaml").read_bytes()
+    assert cli.main(["--data", str(data), "xlsx", "import", str(book)]) == 0
+    assert not (data / "stations" / "old.yaml").exists()
+    assert (data / "notes.txt").read_text(encoding="utf-8") == "留给编辑的说明\n"
+    assert (data / "site.yaml").read_bytes() == site
+
+
 def test_spreadsheet_dates_and_times_come_back_as_strings(book: Path, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(book)
     stations, hours, reports = wb["站点"], wb["开放时间"], wb["报告"]
@@ -214,6 +226,9 @@ def test_errors_are_reported_at_their_cells(book: Path, tmp_path: Path, capsys: 
     assert f"台账.xlsx 站点!{parent} (上级站点): 找不到上级站点“dongchen”,是否应为“dongcheng”?" in lines
     assert "台账.xlsx 开放时间!A3 (站点编号): 找不到站点“dongchengg”,是否应为“dongcheng”?" in lines
     assert lines[-1] == "共 4 个错误,data/ 未改动。"
+    shown = [line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+             if line.startswith("台账.xlsx ")]
+    assert len(shown) == 4 and all(line in lines for line in shown), "the README's example is what import says"
 
 
 def test_a_phone_typed_as_a_number_is_reported_not_silently_changed(

@@ -33,7 +33,7 @@ from sgz_portal.sheets.layout import (
 
 TEXT = "@"
 DECIMAL = "0.0"
-VALIDATED_ROWS = 2000  # drop-downs and hints reach this row, so that new records get them too
+SPARE_ROWS = 1000  # drop-downs and hints reach this many rows below the records, for new ones
 _HEAD_FONT = Font(bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -101,7 +101,7 @@ def _rows(raw: RawData, sheet: Sheet, parents: list[tuple[str, dict[str, Any]]])
     return rows
 
 
-def _validation(column: Column, letter: str) -> DataValidation:
+def _validation(column: Column, letter: str, last_row: int) -> DataValidation:
     """The column's input hint, and its drop-down list if the vocabulary is closed."""
     if column.enum:
         dv = DataValidation(type="list", formula1='"' + ",".join(column.enum) + '"', allow_blank=True)
@@ -113,7 +113,7 @@ def _validation(column: Column, letter: str) -> DataValidation:
     dv.showInputMessage = True
     dv.promptTitle = column.header[:32]
     dv.prompt = column.hint[:255]
-    dv.add(f"{letter}{FIRST_ROW}:{letter}{VALIDATED_ROWS}")
+    dv.add(f"{letter}{FIRST_ROW}:{letter}{last_row}")
     return dv
 
 
@@ -127,7 +127,7 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, rows: list[list[Any]]) -> None:
         ws.column_dimensions[letter].width = 40 if long else max(10, min(30, 2 * len(column.header) + 4))
         if column.kind == "string":
             ws.column_dimensions[letter].number_format = TEXT
-        ws.add_data_validation(_validation(column, letter))
+        ws.add_data_validation(_validation(column, letter, FIRST_ROW + len(rows) + SPARE_ROWS))
         for offset, row in enumerate(rows):
             value = row[index - 1]
             if value is None:

@@ -2,8 +2,8 @@
 
 Which files: regions.yaml, services.yaml and agencies.yaml; each station goes to the file its 数据文件
 column names (stations.yaml when empty, or stations/NAME.yaml, e.g. one file per county as the sample
-does); each project to projects/ID.yaml (or the file its 数据文件 column names). site.yaml, rules.yaml and
-files/ are not in the workbook and are left alone; every other YAML file of data/ is replaced.
+does); each project to projects/ID.yaml (or the file its 数据文件 column names). These files are
+replaced; everything else in data/ (site.yaml, rules.yaml, files/) is left alone.
 
 The new files are first written to a scratch copy of data/ and checked there with the normal
 validation; each problem is reported at the cell it came from (`台账.xlsx 站点!F12 (联系电话): 说明`), and
@@ -47,7 +47,7 @@ from sgz_portal.sheets.layout import (
     sheets,
 )
 
-KEPT = ("site.yaml", "rules.yaml", "files")  # not in the workbook: left as they are
+MANAGED = ("regions.yaml", "services.yaml", "agencies.yaml", "stations.yaml")  # and stations/, projects/
 _FILE = {"stations": re.compile(r"^stations(/[A-Za-z0-9_-]+)?\.yaml$"),
          "project": re.compile(r"^projects/[A-Za-z0-9_-]+\.yaml$")}
 _LAST_STEP = re.compile(r"(\.?[^.\[\]]+|\[\d+\])$")
@@ -321,15 +321,18 @@ def _write(files: dict[str, dict[str, Any]], data_dir: Path) -> None:
 
 
 def _scratch(data_dir: Path, into: Path) -> Path:
-    """A copy of data/ with only what the workbook does not hold (files/ linked, not copied)."""
+    """A copy of data/ without the files the workbook holds (files/ linked, not copied)."""
     scratch = into / data_dir.name
     scratch.mkdir()
-    for name in KEPT:
-        source = data_dir / name
-        if source.is_dir():
-            (scratch / name).symlink_to(source.resolve(), target_is_directory=True)
-        elif source.is_file():
-            shutil.copy2(source, scratch / name)
+    for source in data_dir.iterdir() if data_dir.is_dir() else []:
+        if source.name in (*MANAGED, "stations", "projects"):
+            continue
+        if source.name == "files" and source.is_dir():
+            (scratch / "files").symlink_to(source.resolve(), target_is_directory=True)
+        elif source.is_dir():
+            shutil.copytree(source, scratch / source.name)
+        else:
+            shutil.copy2(source, scratch / source.name)
     return scratch
 
 
@@ -350,10 +353,11 @@ def _locate(reading: Reading, found: Any, root: str) -> CellIssue:
 
 
 def _replace(data_dir: Path, files: dict[str, dict[str, Any]]) -> None:
-    """Remove every YAML file the workbook holds, then write the workbook's files."""
-    old = [*data_dir.glob("*.yaml"), *data_dir.glob("stations/*.yaml"), *data_dir.glob("projects/*.yaml")]
+    """Remove the YAML files of the kinds the workbook holds, then write the workbook's files.
+    Any other file of data/ (site.yaml, rules.yaml, files/, kinds the workbook does not know) stays."""
+    old = [*(data_dir / name for name in MANAGED), *data_dir.glob("stations/*.yaml"), *data_dir.glob("projects/*.yaml")]
     for path in old:
-        if path.name not in KEPT:
+        if path.is_file():
             path.unlink()
     _write(files, data_dir)
 
