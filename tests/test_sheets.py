@@ -157,6 +157,15 @@ def test_round_trip_builds_the_same_site_byte_for_byte(imported: Path, demo_site
     assert [name for name in original if original[name] != again[name]] == []
 
 
+def test_imported_files_name_their_json_schema(imported: Path) -> None:
+    for path, schema in ((imported / "regions.yaml", "regions"), (imported / "stations" / "dongcheng.yaml", "stations"),
+                         (imported / "projects" / "nanhu-hubin-2026.yaml", "project")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema=")
+        target = (path.parent / first.split("=", 1)[1]).resolve()
+        assert target == (ROOT / "scripts" / "sgz_portal" / "data" / "schemas" / f"{schema}.schema.json")
+
+
 def test_import_writes_stations_to_the_file_they_came_from(imported: Path) -> None:
     ids = {p.name: [s["id"] for s in yaml.safe_load(p.read_text(encoding="utf-8"))["stations"]]
            for p in (imported / "stations").glob("*.yaml")}

@@ -12,6 +12,7 @@ data/ is only changed when there is none.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import tempfile
@@ -29,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sgz_portal.data.issues import MESSAGES, errors, format_path, suggest
 from sgz_portal.data.load import load
+from sgz_portal.data.schema import SCHEMA_DIR
 from sgz_portal.data.validate import validate
 from sgz_portal.sheets.layout import (
     DATE_DEFS,
@@ -313,11 +315,18 @@ def dump(content: dict[str, Any]) -> str:
                      default_flow_style=False)
 
 
+def schema_line(path: Path) -> str:
+    """The first line naming the file's JSON Schema, for completion and checking in VS Code."""
+    name = "project" if path.parent.name == "projects" else path.stem if path.parent.name != "stations" else "stations"
+    target = os.path.relpath(SCHEMA_DIR / f"{name}.schema.json", path.parent.resolve())
+    return f"# yaml-language-server: $schema={Path(target).as_posix()}\n"
+
+
 def _write(files: dict[str, dict[str, Any]], data_dir: Path) -> None:
     for name, content in sorted(files.items()):
         path = data_dir / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dump(content), encoding="utf-8")
+        path.write_text(schema_line(path) + dump(content), encoding="utf-8")
 
 
 def _scratch(data_dir: Path, into: Path) -> Path:
