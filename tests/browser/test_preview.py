@@ -71,6 +71,9 @@ def test_edit_reloads_the_page_and_errors_show_with_file_and_line(browser: Brows
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
     context.set_default_timeout(WAIT_MS)
     page = context.new_page()
+    refused: list[str] = []  # the site's Content-Security-Policy must let the preview script and its polls through
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     try:
         page.goto(preview.url + STATION)
         body = page.locator("body")
@@ -103,6 +106,7 @@ def test_edit_reloads_the_page_and_errors_show_with_file_and_line(browser: Brows
         expect(body).to_contain_text("0830-3120001", timeout=WAIT_MS)
         expect(page.locator("#preview-errors")).to_have_count(0)
         assert page.url == preview.url + STATION
+        assert refused == []
     finally:
         context.close()
     # The preview script is added to what the server sends, never written into site/.
