@@ -229,6 +229,8 @@ def _place_all(reading: Reading, file: str, path: tuple[str | int, ...], row: Ro
 
 
 def _top(reading: Reading, ws: Worksheet, sheet: Sheet, ids: dict[str, Parent]) -> None:
+    if sheet.schema not in _FILE:  # an empty sheet is an empty list (`groups: []`), not a missing key
+        reading.files.setdefault(f"{sheet.schema}.yaml", {}).setdefault(sheet.list_key, [])
     for row in _rows(ws, sheet, reading):
         record = _ordered(row.record, sheet.order)
         if sheet.schema in _FILE:
@@ -302,12 +304,22 @@ class _Dumper(yaml.SafeDumper):
     """Block style, keys in the given order, multi-line text as `|` blocks."""
 
 
+_LITERAL = re.compile(r"^[0-9][0-9:. +-]*$")  # codes, phones, dates, times: quoted, as the contract asks
+
+
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
+    style = "|" if "\n" in value else '"' if _LITERAL.match(value) else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
+def _list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
+    """A list of plain values on one line (`days: [mon, tue]`), a list of records one per item."""
+    flat = all(not isinstance(v, (dict, list)) and not (isinstance(v, str) and "\n" in v) for v in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flat)
+
+
 _Dumper.add_representer(str, _str)
+_Dumper.add_representer(list, _list)
 
 
 def dump(content: dict[str, Any]) -> str:
