@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -35,7 +36,8 @@ def _tree(site: Path) -> dict[str, bytes]:
 
 
 def _yaml_files(data: Path) -> dict[str, str]:
-    return {p.relative_to(data).as_posix(): p.read_text(encoding="utf-8")
+    """Each YAML file's text, without the schema line (its relative path depends on where data/ is)."""
+    return {p.relative_to(data).as_posix(): re.sub(r"^# yaml-language-server: .*\n", "", p.read_text(encoding="utf-8"))
             for p in sorted(data.rglob("*.yaml"))}
 
 
