@@ -19,6 +19,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
 from sgz_portal.site.build import build
 
@@ -44,6 +45,7 @@ class Preview:
         self._changed = threading.Event()
         self._news = threading.Condition()
         self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
 
     def rebuild(self) -> Outcome:
         """One normal build; its messages are kept (and echoed to the terminal)."""
@@ -91,12 +93,19 @@ class Preview:
             observer.schedule(handler, str(folder), recursive=True)
         observer.daemon = True
         observer.start()
-        threading.Thread(target=self._builder, name="preview-builder", daemon=True).start()
+        builder = threading.Thread(target=self._builder, name="preview-builder", daemon=True)
+        builder.start()
+        self._threads = [observer, builder]
         print("预览:正在监视 " + "、".join(str(p) for p in self.watched) + ",保存后自动重新生成并刷新页面",
               flush=True)
 
     def stop(self) -> None:
+        """Stop watching; a build under way is finished first."""
         self._stop.set()
+        for thread in self._threads:
+            if isinstance(thread, BaseObserver):
+                thread.stop()
+            thread.join(timeout=120)
 
 
 class _Handler(FileSystemEventHandler):
