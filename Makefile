@@ -1,5 +1,5 @@
 # Public interface (bureaus script these; keep them stable):
-#   make serve   set up, build the demo site, serve it on http://127.0.0.1:8000/
+#   make serve   set up, build the demo site, serve it on http://127.0.0.1:8000/ and rebuild it live on change
 #   make test    set up (with the test tools) and run the whole test suite (installs Debian's chromium if missing)
 #   make site    build site/ from data/ (nothing is published if the data has errors)
 #   make check   validate data/ and print every problem and rule finding
@@ -16,7 +16,7 @@ PORT   ?= 8000
 PREFIX ?= /
 PORTAL := $(BIN)/sgz-portal $(if $(DATA),--data $(DATA))
 
-.PHONY: setup setup-test check site serve test lint browser checkers bench update-golden clean
+.PHONY: setup setup-test check site serve test lint browser checkers office bench update-golden clean
 
 # The runtime set only: a bureau that builds the site does not install the test tools.
 setup: $(RUNTIME_STAMP)
@@ -40,8 +40,10 @@ check: setup
 site: setup
 	$(PORTAL) build
 
-serve: site
-	$(PORTAL) serve --port $(PORT) --prefix $(PREFIX)
+# Live preview: builds site/ first, then rebuilds on every change to data/, content/ or overrides/
+# and reloads the open page (or shows the data errors, with file and line, until they are fixed).
+serve: setup
+	$(PORTAL) serve --watch --port $(PORT) --prefix $(PREFIX)
 
 # Debian's Chromium (Playwright cannot download its own browser here) and CJK fonts.
 browser:
@@ -63,11 +65,18 @@ checkers:
 	  npm install --prefix .tools --no-save --no-package-lock --no-audit --no-fund --silent vnu-jar@$(VNU_VERSION); \
 	fi
 
+# LibreOffice Calc, headless: the workbook tests open and re-save the exported 台账.xlsx with it.
+office:
+	@if ! command -v soffice >/dev/null 2>&1; then \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libreoffice-calc-nogui >/dev/null; \
+	fi
+
 lint: setup-test
 	$(BIN)/ruff check scripts tests bench
 	$(BIN)/mypy
 
-test: setup-test browser checkers lint
+test: setup-test browser checkers office lint
 	$(BIN)/python -m pytest -q
 
 bench: setup

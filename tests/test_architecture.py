@@ -2,7 +2,7 @@
 
 - the imports between sgz_portal modules form no cycle;
 - every import sits at module level (none in a function, class, `if TYPE_CHECKING:` or `try:`);
-- stages only import downward: data < rules < pipeline < editing < opendata < pages < site < cli/docs/__main__
+- stages only import downward: data < rules < pipeline < editing/sheets < opendata < pages < site < cli/docs/__main__
   (a module may import modules of its own stage);
 - every module opens with a docstring.
 
@@ -19,7 +19,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "scripts" / "sgz_portal"
 
 # Stage of each top-level part of the package; a module may import only from its own stage or below.
-LAYERS = {"data": 0, "rules": 1, "pipeline": 2, "editing": 3, "opendata": 4, "pages": 5, "site": 6,
+LAYERS = {"data": 0, "rules": 1, "pipeline": 2, "editing": 3, "sheets": 3, "opendata": 4, "pages": 5, "site": 6,
           "cli": 7, "docs": 7, "__main__": 7}
 
 

@@ -11,7 +11,10 @@ from sgz_portal.data.issues import errors, report
 from sgz_portal.editing import scaffold
 from sgz_portal.editing.check import check_files, render
 from sgz_portal.pipeline import prepare
+from sgz_portal.sheets.export import export
+from sgz_portal.sheets.import_ import import_
 from sgz_portal.site.build import ProjectError, build, check, data_dir_of
+from sgz_portal.site.preview import Preview
 from sgz_portal.site.serve import serve
 
 
@@ -32,6 +35,14 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--site", type=Path, default=Path("site"))
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--prefix", default="/", help="子目录,如 /sgz/")
+    s.add_argument("--watch", action="store_true",
+                   help="实时预览:先生成网站,data/、content/、overrides/ 有改动就重新生成并刷新打开的页面")
+    x = sub.add_parser("xlsx", help="数据与 Excel 工作簿互转(台账)")
+    xsub = x.add_subparsers(dest="xlsx_command", required=True)
+    xe = xsub.add_parser("export", help="把 data/ 的全部记录写成一个工作簿")
+    xe.add_argument("-o", "--output", type=Path, default=Path("台账.xlsx"), help="工作簿文件(默认 台账.xlsx)")
+    xi = xsub.add_parser("import", help="把工作簿写回 data/ 的 YAML 文件(有错误时不改动 data/)")
+    xi.add_argument("workbook", type=Path, help="工作簿文件,如 台账.xlsx")
     return parser
 
 
@@ -83,9 +94,31 @@ def check_some(data: Path, files: list[Path]) -> int:
     return 1 if result.failed else 0
 
 
+def xlsx(command: str, data: Path, book: Path) -> int:
+    """`sgz-portal xlsx export|import`."""
+    if command == "export":
+        unreadable = export(data, book)
+        if unreadable:
+            print("数据文件无法读取,未生成工作簿:\n" + report(unreadable))
+            return 1
+        print(f"已导出 {book}")
+        return 0
+    if not book.is_file():
+        print(f"找不到工作簿 {book}")
+        return 2
+    problems = import_(book, data)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"共 {len(problems)} 个错误,data/ 未改动。")
+        return 1
+    print(f"已把 {book} 写入 {data}/")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "serve":
+    if args.command == "serve" and not args.watch:
         if not (args.site / "index.html").is_file():
             print(f"找不到 {args.site / 'index.html'}:请先运行 sgz-portal build", file=sys.stderr)
             return 2
@@ -95,8 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     except ProjectError as err:
         print(err, file=sys.stderr)
         return 2
+    if args.command == "serve":
+        return serve(args.site, args.port, args.prefix, Preview(data, args.site, args.config))
     if args.command == "check":
         return check_some(data, args.files) if args.files else check(data)
     if args.command == "new":
         return new(data, args)
+    if args.command == "xlsx":
+        return xlsx(args.xlsx_command, data, args.output if args.xlsx_command == "export" else args.workbook)
     return build(data, args.site, args.config)

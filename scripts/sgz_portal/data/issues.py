@@ -54,6 +54,11 @@ MESSAGES: dict[str, str] = {
     "hours_order": "关门时间 {close} 应晚于开门时间 {open}",
     "period_order": "结束日期 {end} 早于开始日期 {start}",
     "evaluation_only": "“{key}”只用于中期评估和结项评估",
+    # workbooks (sgz-portal xlsx import)
+    "sheet_missing": "工作簿中缺少工作表“{name}”",
+    "sheet_columns": "找不到这些列:{columns}(隐藏的第 1 行是每列对应的键,请勿修改或删除)",
+    "sheet_file": "数据文件“{value}”不对,应写成如“{expected}”的形式",
+    "sheet_file_taken": "数据文件“{value}”已被前面的一个项目使用,每个项目一个文件",
     "as_of_env": "环境变量 PORTAL_AS_OF 的值“{value}”不是有效日期(应为 YYYY-MM-DD)",
     # rules (judged findings)
     "R01_name_branding": "站点名称应以“{suffix}”结尾(标准标识:中国社会工作标识 + 全称)",
