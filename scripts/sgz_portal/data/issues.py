@@ -47,6 +47,8 @@ MESSAGES: dict[str, str] = {
     "hours_order": "关门时间 {close} 应晚于开门时间 {open}",
     "period_order": "结束日期 {end} 早于开始日期 {start}",
     "evaluation_only": "“{key}”只用于中期评估和结项评估",
+    "plan_actual_required": "指标“{value}”没有计算方法(measure),必须填写上报值(actual)",
+    "ledger_order": "公开日期 {value} 早于上一条的 {previous},收支公开应按日期从早到晚排列",
     "as_of_env": "环境变量 PORTAL_AS_OF 的值“{value}”不是有效日期(应为 YYYY-MM-DD)",
     # rules (judged findings)
     "R01_name_branding": "站点名称应以“{suffix}”结尾(标准标识:中国社会工作标识 + 全称)",
@@ -66,6 +68,10 @@ MESSAGES: dict[str, str] = {
     "R09_over_amount": "支出合计 {total} 元,超过合同金额 {amount} 元",
     "R10_verification": "站点信息已 {days} 天未核实(上次核实 {verified}),应至少每 {maximum} 天核实一次",
     "R11_personal_info": "公开文字中含有{kind}“{masked}”,不得公开服务对象的个人信息",
+    "R12_plan_target_missed": "约束性指标“{name}”{year} 年目标为{comparison} {target}{unit},实际为 {value}{unit}({source}),未达到目标",
+    "R12_plan_target_unreported": "约束性指标“{name}”{year} 年目标({comparison} {target}{unit})的年份已结束,但没有实际值",
+    "R13_fund_quarter_missing": "{quarter}的收支未公开(应在 {due} 前公开)",
+    "R13_fund_negative_balance": "{date} 公开后累计结余为 {balance} 元,结余不能为负数",
 }
 
 KIND_WORDS = {
