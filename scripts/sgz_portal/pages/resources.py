@@ -14,15 +14,12 @@ from sgz_portal.data import urls
 from sgz_portal.data.issues import Issue
 from sgz_portal.data.model import CharityFund, Portal
 from sgz_portal.data.urls import Link
-from sgz_portal.data.words import money
+from sgz_portal.data.words import ORG_KIND_WORDS, ORG_STATUS_WORDS, money
 from sgz_portal.pages.context import Context
 from sgz_portal.pages.disclosure import group_of
 from sgz_portal.rules.funds import STATUS_WORDS, Quarter, quarters, running_balance
 from sgz_portal.rules.judge import settings
 
-ORG_KIND_WORDS = {"service": "服务类", "mutual_aid": "互助类", "culture": "文体类", "charity": "公益慈善类",
-                  "other": "其他"}
-ORG_STATUS_WORDS = {"registered": "已登记", "filed": "已备案"}
 QUARTER_SYMBOLS = {"disclosed": "✓", "missing": "✗", "open": "—"}
 
 
