@@ -68,8 +68,7 @@ MESSAGES: dict[str, str] = {
     "R09_over_amount": "支出合计 {total} 元,超过合同金额 {amount} 元",
     "R10_verification": "站点信息已 {days} 天未核实(上次核实 {verified}),应至少每 {maximum} 天核实一次",
     "R11_personal_info": "公开文字中含有{kind}“{masked}”,不得公开服务对象的个人信息",
-    "R12_plan_target_missed": "约束性指标“{name}”{year} 年目标为{comparison} {target}{unit},实际为 {value}{unit}({source}),未达到目标",
-    "R12_plan_target_unreported": "约束性指标“{name}”{year} 年目标({comparison} {target}{unit})的年份已结束,但没有实际值",
+    "R12_plan_target_missed": "约束性指标“{name}”{year} 年目标为{comparison} {target},实际为 {value}({source}),未达到目标",
     "R13_fund_quarter_missing": "{quarter}的收支未公开(应在 {due} 前公开)",
     "R13_fund_negative_balance": "{date} 公开后累计结余为 {balance} 元,结余不能为负数",
 }

@@ -5,7 +5,8 @@ public discloses at least once a quarter): every quarter from the quarter of
 `established` on, once it ended more than `due_days` days before the as-of
 date, needs a ledger entry dated inside the quarter or within `due_days` days
 after it. The deadline is inclusive, as for reports: an entry on the due day
-counts, and a quarter is not missing until its due day has passed. The fund
+counts, and a quarter is not missing until its due day has passed. Entries dated
+after the as-of date do not exist yet at that date: they count for nothing. The fund
 page, the disclosure page and the rule read this one schedule.
 """
 from __future__ import annotations
@@ -66,7 +67,7 @@ def quarters(fund: CharityFund, as_of: dt.date, due_days: int = 30) -> list[Quar
         start, end = _bounds(year, number)
         due = end + dt.timedelta(days=due_days)
         entries = tuple(e for e in fund.ledger if start <= e.date <= end)
-        disclosures = tuple(e for e in fund.ledger if start <= e.date <= due)
+        disclosures = tuple(e for e in fund.ledger if start <= e.date <= min(due, as_of))
         status = "disclosed" if disclosures else "missing" if due < as_of else "open"
         out.append(Quarter(year, number, start, end, due, status, entries, disclosures))
         year, number = (year + 1, 1) if number == 4 else (year, number + 1)

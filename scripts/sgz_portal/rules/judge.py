@@ -94,7 +94,7 @@ RULES: tuple[Rule, ...] = (
           ["R11_personal_info"], severity=ERROR, fixed=True),
     _rule("plan_targets", 12, "规划约束性指标",
           "约束性规划指标的目标年份结束后,实际值应达到该年目标。",
-          ["R12_plan_target_missed", "R12_plan_target_unreported"]),
+          ["R12_plan_target_missed"]),
     _rule("charity_fund_disclosure", 13, "慈善基金收支公开",
           "社区慈善基金自设立的季度起每季度至少公开一次收支,在季度结束后 {due_days} 天内公开;累计结余不得为负数。",
           ["R13_fund_quarter_missing", "R13_fund_negative_balance"], due_days=30),
@@ -338,8 +338,10 @@ class _Lines:
 
 # -- rules 12 and 13: plans and charity funds ------------------------------------------------
 
-def _figure(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+def _figure(value: float, unit: str) -> str:
+    """'100%', '1.7‰', '12 名'."""
+    number = str(int(value)) if float(value).is_integer() else f"{value:g}"
+    return f"{number}{unit}" if unit in ("%", "‰") else f"{number} {unit}".rstrip()
 
 
 def check_plan_targets(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Issue]:
@@ -350,16 +352,14 @@ def check_plan_targets(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Issu
             if ind.kind != "binding":
                 continue
             for target in measures.ended_targets(ind, portal.site.as_of):
-                words = {"name": ind.name, "year": target.year, "target": _figure(target.value),
-                         "unit": ind.unit, "comparison": measures.COMPARISON_WORDS[ind.comparison]}
+                words = {"name": ind.name, "year": target.year, "target": _figure(target.value, ind.unit),
+                         "comparison": measures.COMPARISON_WORDS[ind.comparison]}
                 sub = ("indicators", ind.index, "targets")
                 value = measures.value_for_target(portal, plan, ind, target)
-                if value is None:
-                    yield _at(plan.source, sub, "R12_plan_target_unreported", conf, f"plan:{plan.id}", **words)
-                elif not measures.meets(value.value, target.value, ind.comparison):
+                if not measures.meets(value.value, target.value, ind.comparison):
                     source = f"{value.year} 年{',' + value.source if value.source else ''}"
                     yield _at(plan.source, sub, "R12_plan_target_missed", conf, f"plan:{plan.id}",
-                              value=_figure(value.value), source=source, **words)
+                              value=_figure(value.value, ind.unit), source=source, **words)
 
 
 def check_charity_funds(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Issue]:
@@ -371,7 +371,7 @@ def check_charity_funds(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Iss
                 yield _at(fund.source, ("ledger",), "R13_fund_quarter_missing", conf, f"fund:{fund.id}",
                           quarter=q.label, due=q.due.isoformat())
         for entry, balance in running_balance(fund):
-            if balance < 0:
+            if balance < 0 and entry.date <= portal.site.as_of:
                 yield _at(fund.source, ("ledger", entry.index), "R13_fund_negative_balance", conf,
                           f"fund:{fund.id}", date=entry.date.isoformat(), balance=_yuan(balance))
                 break

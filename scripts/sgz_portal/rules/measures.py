@@ -193,16 +193,17 @@ def standing(portal: Portal, plan: Plan, ind: PlanIndicator) -> Standing:
     return Standing("on_track" if ok else "behind", value, target, expected)
 
 
-def value_for_target(portal: Portal, plan: Plan, ind: PlanIndicator, target: YearValue) -> YearValue | None:
+def value_for_target(portal: Portal, plan: Plan, ind: PlanIndicator, target: YearValue) -> YearValue:
     """The value a target is judged by (rule 12): the value reported for its year; else the computed
-    value; else the latest value reported before that year; else the first one reported after it."""
+    value; else the latest value reported before that year; else the first one reported after it.
+    There always is one: an indicator without a measure must report values (validation)."""
     for v in ind.actual:
         if v.year == target.year:
             return v
     if ind.measure:
-        return current(portal, plan, ind)
+        return YearValue(portal.site.as_of.year, compute(portal, plan, ind.measure).value, "平台数据计算")
     earlier = [v for v in ind.actual if v.year < target.year]
-    return earlier[-1] if earlier else (ind.actual[0] if ind.actual else None)
+    return earlier[-1] if earlier else ind.actual[0]
 
 
 def ended_targets(ind: PlanIndicator, as_of: dt.date) -> list[YearValue]:
