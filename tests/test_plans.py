@@ -17,8 +17,6 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-import pytest
-
 from sgz_portal.pipeline import prepare
 from sgz_portal.rules import measures
 from sgz_portal.rules.funds import quarters, running_balance

@@ -249,7 +249,7 @@ def _check_plans(c: _Checker, regions: dict) -> None:
             c.add("period_order", doc, ("period", "end"), start=period["start"], end=period["end"])
         if "document" in plan:
             c.attachment(doc, ("document",), plan["document"])
-        indicators = [(doc, ("indicators", i), r) for i, r in enumerate(plan.get("indicators", []))]
+        indicators: list[Located] = [(doc, ("indicators", i), r) for i, r in enumerate(plan.get("indicators", []))]
         c.unique(indicators)
         for _, path, indicator in indicators:
             if "measure" not in indicator and not indicator.get("actual"):

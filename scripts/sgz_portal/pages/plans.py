@@ -8,6 +8,7 @@ and each computed indicator a note saying how it is computed and what counted.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -15,7 +16,7 @@ from markupsafe import Markup
 
 from sgz_portal.data import urls
 from sgz_portal.data.issues import Issue
-from sgz_portal.data.model import Plan, PlanIndicator, YearValue
+from sgz_portal.data.model import Plan, PlanIndicator, Station, YearValue
 from sgz_portal.data.urls import Link
 from sgz_portal.data.words import PARTY_WORDS
 from sgz_portal.pages.charts import Bar, hbar
@@ -157,7 +158,7 @@ def _result(counted: Counted, unit: str) -> str:
     return with_unit(counted.value, unit)
 
 
-def _by_county(ctx: Context, counted: Counted, value_of) -> list[MethodRow]:
+def _by_county(ctx: Context, counted: Counted, value_of: Callable[[str], int]) -> list[MethodRow]:
     """Station-based measures: the counted stations' figure summed per county."""
     p = ctx.p
     sums: dict[str, tuple[int, int]] = {}
@@ -169,7 +170,7 @@ def _by_county(ctx: Context, counted: Counted, value_of) -> list[MethodRow]:
             for c, (n, total) in sorted(sums.items())]
 
 
-STAFF_FIELDS = {
+STAFF_FIELDS: dict[str, Callable[[Station], int]] = {
     "social_workers": lambda s: s.staff.full_time + s.staff.part_time,
     "certified_social_workers": lambda s: s.staff.certified,
     "volunteers": lambda s: s.staff.volunteers,
@@ -177,7 +178,7 @@ STAFF_FIELDS = {
 }
 
 
-def _method_rows(ctx: Context, plan: Plan, measure: str, counted: Counted) -> tuple[str, list[MethodRow], Link | None]:
+def _method_rows(ctx: Context, measure: str, counted: Counted) -> tuple[str, list[MethodRow], Link | None]:
     p = ctx.p
     if measure in ("township_coverage", "village_coverage"):
         rows = [MethodRow(p.regions[c].name, ctx.region_link(c), "尚未建站") for c in counted.missing]
@@ -186,10 +187,10 @@ def _method_rows(ctx: Context, plan: Plan, measure: str, counted: Counted) -> tu
         rows = _by_county(ctx, counted, lambda sid: STAFF_FIELDS[measure](p.stations[sid]))
         return "区县", rows, Link("统计数据:社会工作人员", "statistics/#staff-h")
     if measure == "community_orgs":
-        rows = _by_county(ctx, counted, lambda sid: sum(
-            1 for o in p.orgs_by_station.get(sid, []) if p.community_orgs[o].since is None
-            or p.community_orgs[o].since <= p.site.as_of))
-        return "区县", rows, Link("五社联动资源", urls.RESOURCES)
+        def founded(sid: str) -> int:
+            dates = [p.community_orgs[o].since for o in p.orgs_by_station.get(sid, [])]
+            return sum(1 for d in dates if d is None or d <= p.site.as_of)
+        return "区县", _by_county(ctx, counted, founded), Link("五社联动资源", urls.RESOURCES)
     if measure == "agencies_rated_3a":
         rows = [MethodRow(a.name, Link(a.name, urls.agency(a.id)), a.rating or "未评级")
                 for a in p.agencies.values()]
@@ -203,7 +204,7 @@ def _method(ctx: Context, plan: Plan, ind: PlanIndicator) -> Method:
     measure = ind.measure or ""
     counted = measures.compute(ctx.p, plan, measure)
     title, how = MEASURES[measure]
-    heading, rows, more = _method_rows(ctx, plan, measure, counted)
+    heading, rows, more = _method_rows(ctx, measure, counted)
     region = ctx.p.regions[plan.region].name
     how = f"{how}规划区划:{region}及其下辖区划;只计成立(设立)日期不晚于判定日 {ctx.p.site.as_of} 的站点。" \
         if measure not in ("agencies_rated_3a", "party_org_coverage") else how
