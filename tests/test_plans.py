@@ -17,11 +17,13 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+from sgz_portal import cli
 from sgz_portal.pipeline import prepare
 from sgz_portal.rules import measures
 from sgz_portal.rules.funds import quarters, running_balance
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal" / "data"
+ROOT = Path(__file__).resolve().parents[1]
 
 REGIONS = """  - {code: "990101002", name: 新桥镇, level: township, parent: "990101", kind: 镇}
   - {code: "990101001002", name: 新村社区, level: village, parent: "990101001", kind: 社区}
@@ -285,3 +287,15 @@ def test_the_optional_files_may_be_absent(tmp_path: Path) -> None:
     shutil.copytree(FIXTURE, data)
     p = ready(data).portal
     assert p.plans == {} and p.community_orgs == {} and p.funds == {}
+
+
+def test_names_are_escaped_on_the_new_pages(tmp_path: Path) -> None:
+    plan = PLAN.replace("name: 乡镇覆盖率", 'name: "乡镇<b>覆盖率</b>"')
+    resources = RESOURCES.replace("note: 一季度募集", 'note: "一季度<script>x()</script>募集"')
+    data = world(tmp_path, plan, resources)
+    site = tmp_path / "site"
+    assert cli.build(data, site, ROOT / "mkdocs.yml") == 0
+    plan_html = (site / "plans" / "city-plan" / "index.html").read_text(encoding="utf-8")
+    fund_html = (site / "funds" / "f1" / "index.html").read_text(encoding="utf-8")
+    assert "<b>覆盖率" not in plan_html and "乡镇&lt;b&gt;覆盖率&lt;/b&gt;" in plan_html
+    assert "<script>x()" not in fund_html and "一季度&lt;script&gt;x()&lt;/script&gt;募集" in fund_html
