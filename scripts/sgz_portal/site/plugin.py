@@ -11,12 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
+from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
 
 from sgz_portal import opendata
 from sgz_portal.data.issues import errors, report
@@ -55,6 +58,14 @@ class BuildState:
     exports: list[tuple[str, str]]
     overrides: Path
     pages: dict[str, specs.PageSpec] = field(default_factory=dict)
+
+
+def _mark_toc(items: Any) -> None:
+    """A toc item's title is HTML made by Python-Markdown's toc extension (AnchorLink.title)."""
+    for item in items:
+        if isinstance(item, AnchorLink):
+            item.title = Markup(item.title)
+        _mark_toc(item.children)
 
 
 class PortalPlugin(BasePlugin):
@@ -105,6 +116,18 @@ class PortalPlugin(BasePlugin):
         for uri, content in state.exports:
             files.append(File.generated(config, uri, content=content))
         return files
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        """Escaping by construction: every template, Material's and ours, autoescapes. What is
+        already HTML is marked so where it is made (markup.render, charts, qr, on_page_content)."""
+        env.autoescape = True
+        return env
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> Markup:
+        """mkdocs rendered the page's Markdown (ours: a stub; content/*.md: the project's own
+        pages) and its table of contents as HTML: mark both as such for the autoescaping templates."""
+        _mark_toc(page.toc)
+        return Markup(html)
 
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         state = self._require()
