@@ -21,6 +21,7 @@ from sgz_portal import cli
 from sgz_portal.pipeline import prepare
 from sgz_portal.rules import measures
 from sgz_portal.rules.funds import quarters, running_balance
+from sgz_portal.site.build import grouped
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal" / "data"
 ROOT = Path(__file__).resolve().parents[1]
@@ -299,3 +300,9 @@ def test_names_are_escaped_on_the_new_pages(tmp_path: Path) -> None:
     fund_html = (site / "funds" / "f1" / "index.html").read_text(encoding="utf-8")
     assert "<b>覆盖率" not in plan_html and "乡镇&lt;b&gt;覆盖率&lt;/b&gt;" in plan_html
     assert "<script>x()" not in fund_html and "一季度&lt;script&gt;x()&lt;/script&gt;募集" in fund_html
+
+
+def test_check_names_the_plan_and_the_fund_a_finding_is_about(tmp_path: Path) -> None:
+    text = grouped(prepare(world(tmp_path), dt.date(2025, 7, 31)))
+    assert "【测试市社会工作“十四五”指标】(plan:city-plan)" in text
+    assert "【小市街道社区慈善基金】(fund:f1)" in text
