@@ -57,7 +57,7 @@ def test_planned_project_has_no_timeline(views: Views) -> None:
 def test_rendered_completed_project(site: Path) -> None:
     page = html(site, "dongcheng-qingshi-2025")
     t = flat(page)
-    rows = re.findall(r'<td class="sgz-due sgz-due--(\w+)">', page)
+    rows = re.findall(r'<td data-label="状态" class="sgz-due sgz-due--(\w+)">', page)
     assert rows == ["on_time"] * 16
     assert "月简报 2025-12 2026-01-15" in t and "结项评估 2026-03-01" in t
     assert "有效投诉率 2% 0.5% 不高于目标值为达成(越低越好) ✓ 已达成" in t

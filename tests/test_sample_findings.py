@@ -1,7 +1,8 @@
 """The bundled sample data, judged at its fixed as-of date (2026-10-31), gives exactly
 the findings it was designed to give: one complete project with none, one missing
 monthly brief, one late self-assessment, barred expenditure categories, a
-non-standard station name and an outside operator rated below 3A."""
+non-standard station name and an outside operator rated below 3A; the talent plan's binding
+township-coverage target for 2025 missed (rule 12) and one charity fund's missing quarter (rule 13)."""
 from __future__ import annotations
 
 from sgz_portal.pages.views import Views
@@ -20,6 +21,9 @@ EXPECTED = [
      "expenditures[5].category"),
     ("R10_verification", "nanhu-xinqiao-changgang", "data/stations/nanhu.yaml", 351, "stations[11].verified"),
     ("R10_verification", "xishan-shuanghe", "data/stations/xishan.yaml", 153, "stations[4].verified"),
+    ("R12_plan_target_missed", "plan:shi-talent-14th", "data/plans/talent-14th.yaml", 15,
+     "indicators[0].targets"),
+    ("R13_fund_quarter_missing", "fund:hubin-fund", "data/resources.yaml", 42, "charity_funds[1].ledger"),
 ]
 
 
@@ -41,3 +45,7 @@ def test_messages_name_the_gap_in_chinese(demo_views: Views) -> None:
     assert messages["R04_outside_operator_rating"].startswith("外地运营机构“")
     assert "2A" in messages["R04_outside_operator_rating"]
     assert messages["R01_name_branding"].startswith("站点名称应以“社会工作服务站”结尾")
+    assert messages["R12_plan_target_missed"] == (
+        "约束性指标“乡镇(街道)社会工作服务站覆盖率”2025 年目标为不低于 100%,"
+        "实际为 81.3%(2026 年,平台数据计算),未达到目标")
+    assert messages["R13_fund_quarter_missing"] == "2026年第1季度的收支未公开(应在 2026-04-30 前公开)"

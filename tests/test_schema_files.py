@@ -12,7 +12,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 SCHEMA_DIR = Path(__file__).resolve().parents[1] / "scripts" / "sgz_portal" / "data" / "schemas"
-NAMES = ["site", "regions", "services", "agencies", "stations", "project", "rules"]
+NAMES = ["site", "regions", "services", "agencies", "stations", "project", "rules", "plan", "resources"]
 
 
 def load(name):
@@ -179,7 +179,39 @@ PROJECT = {
 
 RULES = {"rules": {"monthly_briefs": {"severity": "error", "due_days": 10}, "verification": {"max_age_days": 90}}}
 
+PLAN = {
+    "id": "lz-talent-14th",
+    "title": "泸州市社会工作专业人才队伍建设“十四五”主要指标",
+    "source": "《泸州市社会工作专业人才队伍建设“十四五”规划》",
+    "region": "510500",
+    "period": {"start": 2021, "end": 2025},
+    "document": "files/plans/talent-14th.pdf",
+    "indicators": [{
+        "id": "township-coverage", "name": "乡镇(街道)社会工作服务覆盖率", "unit": "%", "kind": "binding",
+        "measure": "township_coverage", "comparison": "at_least", "baseline": {"year": 2020, "value": 35},
+        "targets": [{"year": 2023, "value": 80}, {"year": 2025, "value": 100}],
+        "actual": [{"year": 2022, "value": 62, "source": "2022年民政事业统计"}],
+    }],
+}
+
+RESOURCES = {
+    "community_orgs": [{"id": "xiaoshi-yinfa", "name": "小市街道银发互助会", "station": "lmt-xiaoshi",
+                        "kind": "mutual_aid", "status": "filed", "members": 36, "since": "2022-05-01"}],
+    "volunteer_teams": [{"id": "xiaoshi-team", "name": "小市街道社工站志愿服务队", "station": "lmt-xiaoshi",
+                         "members": 45, "hours_last_year": 1200}],
+    "charity_funds": [{
+        "id": "xiaoshi-fund", "name": "小市街道社区慈善基金", "station": "lmt-xiaoshi", "host": "泸州市慈善总会",
+        "established": "2023-03-01",
+        "ledger": [
+            {"date": "2023-06-30", "income": 52000, "expense": 18000, "note": "二季度募集 52000 元,救助困难家庭 12 户"},
+            {"date": "2023-10-08", "income": 8000, "expense": 21000, "note": "……", "document": "files/funds/2023-q3.pdf"},
+        ],
+    }],
+}
+
 EXAMPLES = {
+    "plan": PLAN,
+    "resources": RESOURCES,
     "site": SITE,
     "regions": REGIONS,
     "services": SERVICES,

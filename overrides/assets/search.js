@@ -12,7 +12,8 @@
   var suggest = document.getElementById("sgz-suggest");
   var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
   var root = new URL(form.getAttribute("data-base") + "/", location.href);
-  var KIND = { station: "站点", service: "服务", project: "项目", agency: "运营机构" };
+  var KIND = { station: "站点", service: "服务", project: "项目", agency: "运营机构", plan: "规划指标",
+    fund: "慈善基金", resources: "五社联动资源" };
   var SHOWN = 20;
   /* Hidden metadata from portal/searchterms.py: `name` (what the page is) ranks like a
      title; `more` only makes a page findable, so it adds nothing to the ranking. */

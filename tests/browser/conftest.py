@@ -121,4 +121,6 @@ def sample_pages(built_site: Path) -> dict[str, str]:
         return files[0].parent.relative_to(built_site).as_posix() + "/"
     return {"home": "", "directory": "stations/", "station": largest("stations"),
             "service": largest("services"), "project": largest("projects"),
-            "search": "search/?q=%E8%80%81%E4%BA%BA", "disclosure": "disclosure/"}
+            "search": "search/?q=%E8%80%81%E4%BA%BA", "disclosure": "disclosure/",
+            "plan": "plans/shi-talent-14th/", "fund": "funds/hubin-fund/", "resources": "resources/",
+            "statistics": "statistics/", "late": "disclosure/late/"}

@@ -13,7 +13,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 ELDERLY = "sgz-large sgz-contrast"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-PAGES = ["home", "directory", "station", "service", "project", "search", "disclosure"]
+PAGES = ["home", "directory", "station", "service", "project", "search", "disclosure", "plan", "fund", "resources"]
 
 # Contrast ratio of each visible text element against the first opaque background behind it.
 CONTRAST_JS = """() => {

@@ -53,7 +53,8 @@ def test_no_sideways_scrolling_at_375px(browser, site_url, sample_pages, kind, m
 
 
 @pytest.mark.parametrize("mode", ["", ELDERLY], ids=["normal", "elderly"])
-@pytest.mark.parametrize("kind", ["home", "directory", "station", "search", "service", "project"])
+@pytest.mark.parametrize("kind", ["home", "directory", "station", "search", "service", "project", "plan", "fund",
+                                  "resources"])
 def test_touch_targets_are_44px(browser, site_url, sample_pages, kind, mode):
     context, page = _phone(browser, site_url + sample_pages[kind], mode)
     targets = page.evaluate(TARGETS_JS)

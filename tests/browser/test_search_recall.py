@@ -74,6 +74,10 @@ RECALL = [
     ("乡土社会工作服务中心", XIANGTU, "operator: any station it runs"),
     # two words
     ("石门镇 老人", "stations/xishan-shimen/", "place and group"),
+    # plans, funds and community organisations (data/plans, data/resources.yaml)
+    ("人才队伍建设", "plans/shi-talent-14th/", "plan"),
+    ("湖滨街道社区慈善基金", "funds/hubin-fund/", "charity fund"),
+    ("银发互助会", ("resources/", "stations/dongcheng-qingshi/"), "community organisation"),
 ]
 
 
@@ -179,6 +183,9 @@ FILTERS = [
     ("level", "村(社区)服务室"),
     ("domain", "心理健康"),
     ("group", "残疾人"),
+    ("type", "规划指标"),
+    ("type", "慈善基金"),
+    ("type", "社区社会组织"),
 ]
 
 

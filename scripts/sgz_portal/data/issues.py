@@ -59,6 +59,8 @@ MESSAGES: dict[str, str] = {
     "sheet_columns": "找不到这些列:{columns}(隐藏的第 1 行是每列对应的键,请勿修改或删除)",
     "sheet_file": "数据文件“{value}”不对,应写成如“{expected}”的形式",
     "sheet_file_taken": "数据文件“{value}”已被前面的一个项目使用,每个项目一个文件",
+    "plan_actual_required": "指标“{value}”没有计算方法(measure),必须填写上报值(actual)",
+    "ledger_order": "公开日期 {value} 早于上一条的 {previous},收支公开应按日期从早到晚排列",
     "as_of_env": "环境变量 PORTAL_AS_OF 的值“{value}”不是有效日期(应为 YYYY-MM-DD)",
     # rules (judged findings)
     "R01_name_branding": "站点名称应以“{suffix}”结尾(标准标识:中国社会工作标识 + 全称)",
@@ -78,6 +80,9 @@ MESSAGES: dict[str, str] = {
     "R09_over_amount": "支出合计 {total} 元,超过合同金额 {amount} 元",
     "R10_verification": "站点信息已 {days} 天未核实(上次核实 {verified}),应至少每 {maximum} 天核实一次",
     "R11_personal_info": "公开文字中含有{kind}“{masked}”,不得公开服务对象的个人信息",
+    "R12_plan_target_missed": "约束性指标“{name}”{year} 年目标为{comparison} {target},实际为 {value}({source}),未达到目标",
+    "R13_fund_quarter_missing": "{quarter}的收支未公开(应在 {due} 前公开)",
+    "R13_fund_negative_balance": "{date} 公开后累计结余为 {balance} 元,结余不能为负数",
 }
 
 KIND_WORDS = {

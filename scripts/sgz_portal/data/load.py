@@ -88,6 +88,8 @@ class RawData:
     agencies: Document | None = None
     stations: list[Document] = field(default_factory=list)
     projects: list[Document] = field(default_factory=list)
+    plans: list[Document] = field(default_factory=list)  # optional: data/plans/*.yaml
+    resources: Document | None = None  # optional: data/resources.yaml
     rules: Document | None = None
     unreadable: set[str] = field(default_factory=set)  # kinds with a file that failed to parse
 
@@ -161,9 +163,15 @@ def load(data_dir: Path) -> tuple[RawData, list[Issue]]:
     project_dir = data_dir / "projects"
     project_files = sorted(project_dir.glob("*.yaml")) if project_dir.is_dir() else []
     raw.projects = [d for d in map(read, project_files) if d is not None]
-    if (data_dir / "rules.yaml").is_file():
-        raw.rules = read(data_dir / "rules.yaml")
-    for stray in sorted([*data_dir.glob("*.yml"), *data_dir.glob("stations/*.yml"), *data_dir.glob("projects/*.yml")]):
+    plan_dir = data_dir / "plans"
+    plan_files = sorted(plan_dir.glob("*.yaml")) if plan_dir.is_dir() else []
+    raw.plans = [d for d in map(read, plan_files) if d is not None]
+    for name in ("resources", "rules"):
+        if (data_dir / f"{name}.yaml").is_file():
+            setattr(raw, name, read(data_dir / f"{name}.yaml"))
+    strays = [*data_dir.glob("*.yml"), *(f for sub in ("stations", "projects", "plans")
+                                         for f in data_dir.glob(f"{sub}/*.yml"))]
+    for stray in sorted(strays):
         problems.append(issue("wrong_extension", stray.relative_to(base).as_posix(), 1, ""))
     return raw, problems
 
@@ -191,3 +199,7 @@ def station_records(raw: RawData) -> list[Located]:
 
 def project_records(raw: RawData) -> list[Located]:
     return [(doc, (), doc.data) for doc in raw.projects if isinstance(doc.data, dict)]
+
+
+def plan_records(raw: RawData) -> list[Located]:
+    return [(doc, (), doc.data) for doc in raw.plans if isinstance(doc.data, dict)]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sgz_portal.data import files
-from sgz_portal.data.load import Located, RawData, items, project_records, station_records
+from sgz_portal.data.load import Located, RawData, items, plan_records, project_records, station_records
 
 LEVELS = ("province", "city", "county", "township", "village")
 ACCESS_WORDS = {"visit": "到站服务", "home": "上门服务", "phone": "电话服务", "online": "线上服务"}
@@ -247,6 +247,85 @@ class Project:
     source: Source
 
 
+@dataclass(frozen=True)
+class YearValue:
+    """A value of a plan indicator in one year (baseline, target or reported)."""
+
+    year: int
+    value: float
+    source: str | None = None  # where a reported value comes from
+
+
+@dataclass(frozen=True)
+class PlanIndicator:
+    id: str
+    name: str
+    unit: str
+    kind: str  # binding | expected
+    measure: str | None  # computed from data/ (rules/measures.py) when set
+    comparison: str  # at_least | at_most | equal
+    baseline: YearValue | None
+    targets: tuple[YearValue, ...]  # by year
+    actual: tuple[YearValue, ...]  # reported, by year
+    index: int  # position in the file's `indicators` list
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: str
+    title: str
+    source_document: str  # the policy document the indicators come from (`source` in YAML)
+    region: str
+    start: int
+    end: int
+    document: str | None
+    indicators: tuple[PlanIndicator, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class CommunityOrg:
+    id: str
+    name: str
+    station: str
+    kind: str  # service | mutual_aid | culture | charity | other
+    status: str  # registered | filed
+    members: int | None
+    since: dt.date | None
+    source: Source
+
+
+@dataclass(frozen=True)
+class VolunteerTeam:
+    id: str
+    name: str
+    station: str
+    members: int | None
+    hours_last_year: int | None
+    source: Source
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    date: dt.date
+    income: float
+    expense: float
+    note: str
+    document: str | None
+    index: int
+
+
+@dataclass(frozen=True)
+class CharityFund:
+    id: str
+    name: str
+    station: str
+    host: str
+    established: dt.date
+    ledger: tuple[LedgerEntry, ...]  # oldest first (validated)
+    source: Source
+
+
 @dataclass
 class Portal:
     """The whole model plus indexes computed once."""
@@ -263,6 +342,10 @@ class Portal:
     # attachments the data references (files/... paths, sorted) and each photo's (width, height)
     attachments: tuple[str, ...] = ()
     photo_sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    plans: dict[str, Plan] = field(default_factory=dict)
+    community_orgs: dict[str, CommunityOrg] = field(default_factory=dict)
+    volunteer_teams: dict[str, VolunteerTeam] = field(default_factory=dict)
+    funds: dict[str, CharityFund] = field(default_factory=dict)
     # indexes
     region_children: dict[str, list[str]] = field(default_factory=dict)
     station_children: dict[str, list[str]] = field(default_factory=dict)
@@ -271,6 +354,9 @@ class Portal:
     projects_by_station: dict[str, list[str]] = field(default_factory=dict)
     projects_by_agency: dict[str, list[str]] = field(default_factory=dict)
     services_by_domain: dict[str, list[str]] = field(default_factory=dict)
+    orgs_by_station: dict[str, list[str]] = field(default_factory=dict)
+    teams_by_station: dict[str, list[str]] = field(default_factory=dict)
+    funds_by_station: dict[str, list[str]] = field(default_factory=dict)
 
     def county_of(self, region_code: str) -> str | None:
         """The county-level region that contains `region_code` (itself if a county)."""
@@ -359,6 +445,39 @@ def _project(located: Located) -> Project:
     )
 
 
+def _year_value(record: dict) -> YearValue:
+    return YearValue(int(record["year"]), float(record["value"]), record.get("source"))
+
+
+def _plan(located: Located) -> Plan:
+    r = located[2]
+    indicators = tuple(
+        PlanIndicator(
+            i["id"], i["name"], i["unit"], i["kind"], i.get("measure"), i.get("comparison", "at_least"),
+            _year_value(i["baseline"]) if i.get("baseline") else None,
+            tuple(sorted(map(_year_value, i["targets"]), key=lambda v: v.year)),
+            tuple(sorted(map(_year_value, i.get("actual", [])), key=lambda v: v.year)), n)
+        for n, i in enumerate(r["indicators"]))
+    return Plan(r["id"], r["title"], r["source"], r["region"], r["period"]["start"], r["period"]["end"],
+                r.get("document"), indicators, _src(located))
+
+
+def _resources(raw: RawData) -> tuple[dict, dict, dict]:
+    doc = raw.resources
+    orgs = [CommunityOrg(r["id"], r["name"], r["station"], r["kind"], r["status"], r.get("members"),
+                         _date(r.get("since")), _src(loc))
+            for loc in items(doc, "community_orgs") for r in [loc[2]]]
+    teams = [VolunteerTeam(r["id"], r["name"], r["station"], r.get("members"), r.get("hours_last_year"),
+                           _src(loc)) for loc in items(doc, "volunteer_teams") for r in [loc[2]]]
+    funds = [CharityFund(r["id"], r["name"], r["station"], r["host"], _day(r["established"]),
+                         tuple(LedgerEntry(_day(e["date"]), e["income"], e["expense"], e["note"],
+                                           e.get("document"), n) for n, e in enumerate(r["ledger"])),
+                         _src(loc)) for loc in items(doc, "charity_funds") for r in [loc[2]]]
+    return ({o.id: o for o in sorted(orgs, key=lambda o: o.id)},
+            {t.id: t for t in sorted(teams, key=lambda t: t.id)},
+            {f.id: f for f in sorted(funds, key=lambda f: f.id)})
+
+
 def _index(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = defaultdict(list)
     for key, value in pairs:
@@ -387,7 +506,9 @@ def build(raw: RawData, as_of: dt.date | None = None) -> Portal:
         stations={s.id: s for s in map(_station, station_records(raw))},
         projects={p.id: p for p in sorted(map(_project, project_records(raw)), key=lambda p: p.id)},
         rules=(raw.rules.data or {}).get("rules", {}) if raw.rules else {},
+        plans={x.id: x for x in sorted(map(_plan, plan_records(raw)), key=lambda x: x.id)},
     )
+    portal.community_orgs, portal.volunteer_teams, portal.funds = _resources(raw)
     _add_indexes(portal)
     _add_attachments(portal, raw.root)
     return portal
@@ -399,6 +520,8 @@ def _add_attachments(p: Portal, root: Path) -> None:
     refs |= {photo for s in p.stations.values() for photo in s.photos}
     refs |= {pr.document for pr in p.projects.values()}
     refs |= {r.document for pr in p.projects.values() for r in pr.reports}
+    refs |= {plan.document for plan in p.plans.values()}
+    refs |= {entry.document for fund in p.funds.values() for entry in fund.ledger}
     p.attachments = tuple(sorted(r for r in refs if r))
     for ref in p.attachments:
         size = files.dimensions(root / ref) if files.is_photo(ref) else None
@@ -414,3 +537,6 @@ def _add_indexes(p: Portal) -> None:
     p.projects_by_station = _index([(st, pr.id) for pr in p.projects.values() for st in pr.stations])
     p.projects_by_agency = _index([(pr.supplier, pr.id) for pr in p.projects.values()])
     p.services_by_domain = _index([(s.domain, s.id) for s in p.services.values()])
+    p.orgs_by_station = _index([(o.station, o.id) for o in p.community_orgs.values()])
+    p.teams_by_station = _index([(t.station, t.id) for t in p.volunteer_teams.values()])
+    p.funds_by_station = _index([(f.station, f.id) for f in p.funds.values()])

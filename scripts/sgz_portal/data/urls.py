@@ -20,7 +20,10 @@ PAGE_SOURCES = {
     "project": "projects/{}/index.md",
     "region": "regions/{}/index.md",
     "agency": "agencies/{}/index.md",
+    "plan": "plans/{}/index.md",
+    "fund": "funds/{}/index.md",
 }
+RESOURCES = "resources/"
 
 
 def station(station_id: str) -> str:
@@ -41,6 +44,14 @@ def region(code: str) -> str:
 
 def agency(agency_id: str) -> str:
     return f"agencies/{agency_id}/"
+
+
+def plan(plan_id: str) -> str:
+    return f"plans/{plan_id}/"
+
+
+def fund(fund_id: str) -> str:
+    return f"funds/{fund_id}/"
 
 
 def source_of(kind: str, key: str) -> str:

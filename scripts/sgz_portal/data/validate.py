@@ -14,13 +14,21 @@ from typing import Any
 
 from sgz_portal.data import files
 from sgz_portal.data.issues import WARNING, Issue, issue, suggest
-from sgz_portal.data.load import Document, Located, RawData, items, project_records, station_records
+from sgz_portal.data.load import (
+    Document,
+    Located,
+    RawData,
+    items,
+    plan_records,
+    project_records,
+    station_records,
+)
 from sgz_portal.data.schema import check_shape
 
 LEVELS = ["province", "city", "county", "township", "village"]
 LEVEL_WORDS = {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇级",
                "village": "村级"}
-DATE_KEYS = {"as_of", "established", "verified", "signed", "start", "end", "published", "date"}
+DATE_KEYS = {"as_of", "established", "verified", "signed", "start", "end", "published", "date", "since"}
 ATTACHMENT_TYPES = set(files.KINDS)
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
@@ -62,9 +70,10 @@ class _Checker:
     def shapes(self) -> None:
         raw = self.raw
         singles = [(raw.site, "site"), (raw.regions, "regions"), (raw.services, "services"),
-                   (raw.agencies, "agencies"), (raw.rules, "rules")]
+                   (raw.agencies, "agencies"), (raw.rules, "rules"), (raw.resources, "resources")]
         docs = [(d, s) for d, s in singles if d is not None]
         docs += [(d, "stations") for d in raw.stations] + [(d, "project") for d in raw.projects]
+        docs += [(d, "plan") for d in raw.plans]
         for doc, schema in docs:
             for found in check_shape(doc, schema):
                 self.found.append(found)
@@ -283,11 +292,48 @@ def _check_report(c: _Checker, doc: Document, path: tuple, report: dict) -> None
         c.attachment(doc, path + ("document",), report["document"])
 
 
+def _check_plans(c: _Checker, regions: dict) -> None:
+    """Plans: the region exists, the period runs forward, indicator ids are unique, and an
+    indicator that is not computed (`measure`) has reported values."""
+    plans = c.unique(plan_records(c.raw))
+    for doc, _path, plan in c.sound(plans.values()):
+        c.ref(doc, ("region",), plan.get("region"), regions, "区划", "regions")
+        period = plan.get("period", {})
+        if period.get("end", 0) < period.get("start", 0):
+            c.add("period_order", doc, ("period", "end"), start=period["start"], end=period["end"])
+        if "document" in plan:
+            c.attachment(doc, ("document",), plan["document"])
+        indicators: list[Located] = [(doc, ("indicators", i), r) for i, r in enumerate(plan.get("indicators", []))]
+        c.unique(indicators)
+        for _, path, indicator in indicators:
+            if "measure" not in indicator and not indicator.get("actual"):
+                c.add("plan_actual_required", doc, path + ("id",), value=indicator.get("id", ""))
+
+
+def _check_resources(c: _Checker, stations: dict) -> None:
+    """Community organisations, volunteer teams and charity funds: unique ids, known stations,
+    ledgers oldest first."""
+    doc = c.raw.resources
+    for key in ("community_orgs", "volunteer_teams", "charity_funds"):
+        for d, path, record in c.sound(c.unique(items(doc, key)).values()):
+            c.ref(d, path + ("station",), record.get("station"), stations, "站点", "stations")
+    for d, path, fund in c.sound(items(doc, "charity_funds")):
+        previous = ""
+        for i, entry in enumerate(fund.get("ledger", [])):
+            date = entry.get("date", "")
+            if parse_date(date) and previous and date < previous:
+                c.add("ledger_order", d, path + ("ledger", i, "date"), value=date, previous=previous)
+            previous = date if parse_date(date) else previous
+            if "document" in entry:
+                c.attachment(d, path + ("ledger", i, "document"), entry["document"])
+
+
 def validate(raw: RawData) -> list[Issue]:
     """Every shape and cross-reference problem of the data, all at once."""
     c = _Checker(raw)
     c.shapes()
-    for doc in [raw.site, raw.regions, raw.services, raw.agencies, *raw.stations, *raw.projects]:
+    for doc in [raw.site, raw.regions, raw.services, raw.agencies, *raw.stations, *raw.projects,
+                *raw.plans, raw.resources]:
         if doc is not None:
             c.dates(doc, doc.data)
     regions = _check_regions(c)
@@ -301,6 +347,8 @@ def validate(raw: RawData) -> list[Issue]:
     stations = _check_stations(c, regions, services, agencies)
     _check_projects(c, stations, agencies)
     c.unreferenced()
+    _check_plans(c, regions)
+    _check_resources(c, stations)
     return c.found
 
 

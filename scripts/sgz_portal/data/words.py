@@ -14,6 +14,10 @@ STATUS_WORDS = {"planned": "筹备中", "active": "实施中", "completed": "已
 PARTY_WORDS = {"own": "单独建立党组织", "joint": "联合建立党组织", "instructor": "选派党建指导员",
                "none": "暂未建立党组织"}
 
+ORG_KIND_WORDS = {"service": "服务类", "mutual_aid": "互助类", "culture": "文体类", "charity": "公益慈善类",
+                  "other": "其他"}
+ORG_STATUS_WORDS = {"registered": "已登记", "filed": "已备案"}
+
 
 def money(amount: float | None) -> str:
     if amount is None:

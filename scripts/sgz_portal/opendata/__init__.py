@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 
 from sgz_portal.data.model import Portal
-from sgz_portal.opendata import feed, hsds, ocds, package
+from sgz_portal.opendata import feed, hsds, ocds, package, resources
 from sgz_portal.opendata.common import to_csv, to_json
 from sgz_portal.opendata.tables import (
     nearest_json,
@@ -43,6 +43,12 @@ def _data(p: Portal) -> Iterator[tuple[str, str]]:
                        ("station_services", station_service_rows(p)), ("project_stations", project_station_rows(p))):
         yield f"data/{name}.json", to_json(rows)
         yield f"data/{name}.csv", to_csv(rows)
+    for name, rows in (("plans", resources.plan_rows(p)), ("community_orgs", resources.org_rows(p)),
+                       ("volunteer_teams", resources.team_rows(p)), ("funds", resources.fund_rows(p)),
+                       ("fund_ledger", resources.ledger_rows(p))):
+        if rows:  # optional inputs: no file when data/ has none
+            yield f"data/{name}.json", to_json(rows)
+            yield f"data/{name}.csv", to_csv(rows)
     for name, records in hsds.tables(p).items():
         yield f"data/hsds/{name}.json", to_json(records)
     if p.projects:  # an OCDS package needs at least one release

@@ -5,7 +5,13 @@ arrays): each carries the ids of the records it belongs to, and each validates
 against the official schema of its object (tests/test_opendata.py).
 
 Mapping decisions:
-- organizations: the publisher (site.yaml `publisher`, the bureau) plus every agency.
+- organizations: the publisher (site.yaml `publisher`, the bureau), every agency, and every
+  community organisation of resources.yaml (社区社会组织 are organisations in HSDS's sense:
+  legal_status says 登记 or 备案, year_incorporated is the year of `since`; the station they
+  work with is named in the description, as HSDS links locations to one organisation only,
+  the agency running it). Volunteer teams and charity funds are not mapped: a team is part
+  of its station, not a body of its own, and a named fund is money held by a charity, which
+  HSDS models as `funding`, a table of services and organisations, not as an organisation.
   The bureau publishes the service catalogue, so every service's organization_id is
   the bureau's; the agency that runs a station is the station location's organization_id.
 - organization_identifiers: each agency's 统一社会信用代码 under scheme CN-USCC (org-id.guide
@@ -24,7 +30,7 @@ import re
 from sgz_portal.data import urls
 from sgz_portal.data.geo import convert
 from sgz_portal.data.model import ACCESS_WORDS, Portal, Station
-from sgz_portal.data.words import LEVEL_WORDS, day_ranges
+from sgz_portal.data.words import LEVEL_WORDS, ORG_KIND_WORDS, ORG_STATUS_WORDS, day_ranges
 from sgz_portal.opendata.common import TZ, absolute, plain_text, uid
 
 USCC_SCHEME = "CN-USCC"
@@ -67,6 +73,14 @@ def organizations(p: Portal) -> list[dict]:
         out.append(_clean({
             "id": uid("agency", a.id), "name": a.name,
             "description": f"社会工作服务机构,运营 {count} 个社会工作服务站点;{rating}。",
+        }))
+    for o in p.community_orgs.values():
+        members = f",成员 {o.members} 人" if o.members is not None else ""
+        out.append(_clean({
+            "id": uid("community_org", o.id), "name": o.name,
+            "description": f"社区社会组织({ORG_KIND_WORDS[o.kind]}),与{p.stations[o.station].name}合作{members}。",
+            "legal_status": ORG_STATUS_WORDS[o.status],
+            "year_incorporated": o.since.year if o.since else None,
         }))
     return out
 

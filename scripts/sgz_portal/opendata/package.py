@@ -49,6 +49,39 @@ TABLES: dict[str, tuple[str, list[tuple[str, str, str]], str, list[tuple[str, st
                          "", [("station", "stations", "id"), ("service", "services", "id")]),
     "project_stations": ("项目服务的站点", [("project", ST, "项目编号"), ("station", ST, "站点编号")],
                          "", [("project", "projects", "id"), ("station", "stations", "id")]),
+    # The optional plans and 五社联动 resources (opendata/resources.py): described when published.
+    "plans": ("规划指标", [
+        ("id", ST, "编号(规划编号/指标编号)"), ("plan", ST, "规划编号"), ("plan_title", ST, "规划名称"),
+        ("plan_region", ST, "规划区划代码"), ("period_start", INT, "规划期开始年份"), ("period_end", INT, "规划期结束年份"),
+        ("indicator", ST, "指标编号"), ("name", ST, "指标名称"), ("unit", ST, "单位"), ("kind", ST, "属性"),
+        ("kind_name", ST, "属性名称"), ("measure", ST, "计算方法"), ("comparison", ST, "比较方式"),
+        ("baseline_year", INT, "基期年份"), ("baseline", NUM, "基期值"), ("targets", ST, "各年目标(年份:数值;分号分隔)"),
+        ("reported", ST, "各年上报值(年份:数值;分号分隔)"), ("computed", NUM, "按平台数据计算的数值"),
+        ("current_year", INT, "实际值年份"), ("current", NUM, "实际值"), ("next_target_year", INT, "下一个目标年份"),
+        ("next_target", NUM, "下一个目标"), ("status", ST, "进展"), ("status_name", ST, "进展名称"),
+        ("url", ST, "页面(相对本站首页)")],
+        "id", []),
+    "community_orgs": ("社区社会组织", [
+        ("id", ST, "编号"), ("name", ST, "名称"), ("station", ST, "合作站点编号"), ("station_name", ST, "合作站点"),
+        ("kind", ST, "类别"), ("status", ST, "登记状态"), ("members", INT, "成员人数"), ("since", DATE, "成立日期"),
+        ("url", ST, "页面(相对本站首页)")],
+        "id", [("station", "stations", "id")]),
+    "volunteer_teams": ("志愿服务队", [
+        ("id", ST, "编号"), ("name", ST, "名称"), ("station", ST, "依托站点编号"), ("station_name", ST, "依托站点"),
+        ("members", INT, "队员人数"), ("hours_last_year", NUM, "上一年度服务时长(小时)"),
+        ("url", ST, "页面(相对本站首页)")],
+        "id", [("station", "stations", "id")]),
+    "funds": ("社区慈善基金", [
+        ("id", ST, "编号"), ("name", ST, "名称"), ("station", ST, "合作站点编号"), ("station_name", ST, "合作站点"),
+        ("host", ST, "设立机构"), ("established", DATE, "设立日期"), ("disclosures", INT, "公开次数"),
+        ("income", NUM, "累计收入(元)"), ("expense", NUM, "累计支出(元)"), ("balance", NUM, "累计结余(元)"),
+        ("missing_quarters", ST, "未公开的季度(分号分隔)"), ("url", ST, "页面(相对本站首页)")],
+        "id", [("station", "stations", "id")]),
+    "fund_ledger": ("慈善基金收支明细", [
+        ("id", ST, "编号(基金编号/序号)"), ("fund", ST, "基金编号"), ("date", DATE, "公开日期"),
+        ("income", NUM, "收入(元)"), ("expense", NUM, "支出(元)"), ("balance", NUM, "公开后的累计结余(元)"),
+        ("note", ST, "说明"), ("document", ST, "公开文件"), ("url", ST, "页面(相对本站首页)")],
+        "id", [("fund", "funds", "id")]),
 }
 LINK_KEYS = {"station_services": ["station", "service"], "project_stations": ["project", "station"]}
 

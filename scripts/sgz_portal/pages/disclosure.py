@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sgz_portal.data import urls
@@ -20,6 +20,7 @@ from sgz_portal.data.model import Portal, Station
 from sgz_portal.data.urls import Link
 from sgz_portal.data.words import day_ranges
 from sgz_portal.pages.context import Context
+from sgz_portal.rules.funds import quarters
 from sgz_portal.rules.judge import settings
 from sgz_portal.rules.schedule import KIND_ORDER, DueReport, due_reports
 
@@ -230,15 +231,40 @@ class CountyRow:
     rows: tuple[StationRow, ...]
 
 
+@dataclass(frozen=True)
+class PlanFinding:
+    """A rule 12 finding: a binding plan target missed."""
+
+    plan: Link
+    message: str
+    severity: str
+
+
+@dataclass(frozen=True)
+class FundRow:
+    """Rule 13 for one fund: the quarters owed, and which are missing."""
+
+    fund: Link
+    station: Link
+    owed: int  # quarters whose deadline has passed
+    disclosed: int
+    missing: tuple[str, ...]  # '2026年第1季度(截止 2026-04-30)'
+    findings: int  # rule 13 findings (missing quarters, negative balance)
+
+
 @dataclass
 class DisclosureView:
-    """Context `view` of disclosure.html (disclosure/): one row per county, then its stations."""
+    """Context `view` of disclosure.html (disclosure/): one row per county, then its stations;
+    then binding plan targets missed (rule 12) and charity fund disclosure (rule 13)."""
 
     as_of: str
     counties: list[CountyRow]
     total: CountyRow
     max_verified_days: int
     items: list[str]  # the checklist item labels, for the definition on the page
+    plan_findings: list[PlanFinding] = field(default_factory=list)
+    funds: list[FundRow] = field(default_factory=list)
+    fund_due_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -262,6 +288,7 @@ class LateView:
     late: int
     missing: int
     deadlines: str  # the deadlines in force, in words
+    funds: list[FundRow] = field(default_factory=list)  # charity funds with missing quarters (rule 13)
 
 
 def _station_row(ctx: Context, sid: str, items: list[ChecklistItem]) -> StationRow:
@@ -308,7 +335,29 @@ def portal_view(ctx: Context) -> DisclosureView:
     labels = ["联系方式", "开放时间", "服务内容", "运营机构", "人员配置", "服务项目和协议",
               *(label for _, label, _ in REPORT_ITEMS), "信息核实"]
     return DisclosureView(p.site.as_of.isoformat(), counties, total,
-                          params["verification"]["max_age_days"], labels)
+                          params["verification"]["max_age_days"], labels, plan_findings(ctx), fund_rows(ctx),
+                          params["charity_fund_disclosure"]["due_days"])
+
+
+def plan_findings(ctx: Context) -> list[PlanFinding]:
+    """Rule 12 findings of every plan, by plan."""
+    p = ctx.p
+    return [PlanFinding(Link(x.title, urls.plan(x.id)), f.message, f.severity)
+            for x in p.plans.values() for f in sorted(ctx.findings.get(f"plan:{x.id}", []))]
+
+
+def fund_rows(ctx: Context) -> list[FundRow]:
+    """Rule 13 for every fund at the as-of date (the schedule of rules/funds.py)."""
+    p = ctx.p
+    due_days = params_of(p)["charity_fund_disclosure"]["due_days"]
+    rows = []
+    for fund in p.funds.values():
+        qs = [q for q in quarters(fund, p.site.as_of, due_days) if q.status != "open"]
+        rows.append(FundRow(Link(fund.name, urls.fund(fund.id)), ctx.station_link(fund.station), len(qs),
+                            sum(1 for q in qs if q.status == "disclosed"),
+                            tuple(f"{q.label}(截止 {q.due})" for q in qs if q.status == "missing"),
+                            len(ctx.findings.get(f"fund:{fund.id}", []))))
+    return rows
 
 
 def late_view(ctx: Context) -> LateView:
@@ -322,4 +371,5 @@ def late_view(ctx: Context) -> LateView:
                     d.status, d.status_text, d.symbol)
             for d in owed]
     return LateView(p.site.as_of.isoformat(), rows, sum(1 for d in owed if d.status == "late"),
-                    sum(1 for d in owed if d.status == "missing"), deadlines)
+                    sum(1 for d in owed if d.status == "missing"), deadlines,
+                    [f for f in fund_rows(ctx) if f.missing])

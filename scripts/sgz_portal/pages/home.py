@@ -7,6 +7,7 @@ from sgz_portal.data import urls
 from sgz_portal.data.urls import Link
 from sgz_portal.data.words import LEVEL_WORDS, REPORT_WORDS
 from sgz_portal.pages.context import Context
+from sgz_portal.pages.plans import plan_links
 
 
 @dataclass
@@ -18,6 +19,8 @@ class HomeView:
     groups: list[Link]
     latest_reports: list[Link]
     counts: list[tuple[str, int]]
+    plans: list[Link]  # development plans: targets against actual
+    resources: list[tuple[str, int]]  # 五社联动: community organisations, volunteer teams, funds
 
 
 def view(ctx: Context, latest: int = 8) -> HomeView:
@@ -33,4 +36,7 @@ def view(ctx: Context, latest: int = 8) -> HomeView:
                              urls.project(pid), d.isoformat()) for d, pid, _, r in reports],
         counts=[(LEVEL_WORDS[lv], sum(1 for s in p.stations.values() if s.level == lv))
                 for lv in ("county", "township", "village")],
+        plans=plan_links(ctx),
+        resources=[(w, n) for w, n in (("个社区社会组织", len(p.community_orgs)), ("支志愿服务队", len(p.volunteer_teams)),
+                                       ("个社区慈善基金", len(p.funds))) if n],
     )

@@ -64,13 +64,28 @@ SECTIONS: list[tuple[str, str, list[tuple[str, str, list[str]]]]] = [
          "可与站点名录、服务目录按编号关联。", ["data/station_services.csv", "data/station_services.json"]),
         ("项目与站点对照", "每行一对:项目编号(project)和它服务的站点编号(station)。",
          ["data/project_stations.csv", "data/project_stations.json"]),
+        ("规划指标", "每项规划指标一行:编号(规划编号/指标编号)、规划名称、规划区划、规划期、指标名称、单位、"
+         "属性(binding 约束性、expected 预期性)、计算方法(measure)、比较方式、基期年份和基期值、"
+         "各年目标(targets,写作“年份:数值”,多个用分号分隔)、各年上报值(reported,同上)、"
+         "按本平台数据在判定日计算的数值(computed)、判定所用的实际值及其年份、下一个目标、进展(status)。",
+         ["data/plans.csv", "data/plans.json"]),
+        ("社区社会组织", "五社联动资源中的社区社会组织:编号、名称、合作站点、类别(service 服务类、mutual_aid 互助类、"
+         "culture 文体类、charity 公益慈善类、other 其他)、登记状态(registered 已登记、filed 已备案)、成员人数、成立日期。",
+         ["data/community_orgs.csv", "data/community_orgs.json"]),
+        ("志愿服务队", "依托站点的志愿服务队:编号、名称、合作站点、队员人数、上一年度服务时长(小时)。",
+         ["data/volunteer_teams.csv", "data/volunteer_teams.json"]),
+        ("社区慈善基金", "每个基金一行:编号、名称、合作站点、设立机构、设立日期、公开次数、累计收入、累计支出、"
+         "累计结余(元),以及应公开而未公开的季度(missing_quarters,写作 2026-Q1)。",
+         ["data/funds.csv", "data/funds.json"]),
+        ("慈善基金收支明细", "每次收支公开一行:编号(基金编号/序号)、基金、公开日期、收入、支出、公开后的累计结余(元)、"
+         "说明、公开文件。", ["data/fund_ledger.csv", "data/fund_ledger.json"]),
         ("站点坐标", "有坐标的站点的 WGS-84(GPS)坐标、地址和电话,供站点名录页的“离我最近的社工站”功能"
          "在手机上计算距离,您的位置不会上传。", ["data/stations.geo.json"]),
     ]),
     ("按国际标准发布的数据", "以下文件遵循公开的国际数据标准,可直接导入支持这些标准的软件。"
      "记录编号在每次更新时保持不变,可用来比对前后两版数据。", [
         ("社会服务资源(Open Referral HSDS 3.0)", "人类服务数据规范(HSDS)的 JSON 文件,每类记录一个文件:"
-         "机构(本平台发布机构和各运营机构)、机构代码(统一社会信用代码,编码体系 CN-USCC)、服务、"
+         "机构(本平台发布机构、各运营机构和社区社会组织)、机构代码(统一社会信用代码,编码体系 CN-USCC)、服务、"
          "站点位置(坐标已换算为 WGS-84,external_identifier 是站点编号)、地址、站点提供的服务、电话、"
          "每周开放时间(按 iCalendar 规则)、服务领域和服务对象分类。",
          [f"data/hsds/{name}.json" for name in (

@@ -35,6 +35,7 @@ LIST_PAGES = [
     ("disclosure/index.md", "disclosure", "信息公开", "各区县社会工作服务站信息公开完成情况"),
     ("disclosure/late/index.md", "late_reports", "逾期和缺失的报告", "未按时发布的月简报、自评报告和评估报告"),
     ("statistics/index.md", "statistics", "统计数据", "社会工作服务站覆盖率、人员、服务量和资金统计"),
+    ("resources/index.md", "resources", "五社联动资源", "各站点联系的社区社会组织、志愿服务队和社区慈善基金"),
 ]
 
 
@@ -57,6 +58,12 @@ def page_specs(p: Portal) -> list[PageSpec]:
     specs += [PageSpec(urls.source_of("agency", a.id), "agency", a.id, a.name,
                        f"{a.name}运营的社会工作服务站和项目")
               for a in p.agencies.values()]
+    specs += [PageSpec(urls.source_of("plan", x.id), "plan", x.id, x.title,
+                       f"{x.title}:{len(x.indicators)} 项指标的目标值和实际进展")
+              for x in p.plans.values()]
+    specs += [PageSpec(urls.source_of("fund", f.id), "fund", f.id, f.name,
+                       f"{f.name}的收支公开、累计结余和季度合计")
+              for f in p.funds.values()]
     return specs
 
 

@@ -16,6 +16,7 @@ from sgz_portal.data.words import DEMO_WORDS, LEVEL_WORDS, day_ranges
 from sgz_portal.pages import disclosure
 from sgz_portal.pages.context import Context
 from sgz_portal.pages.qr import StationQr, poster_url, station_qr
+from sgz_portal.pages.resources import StationResources, station_resources
 from sgz_portal.pages.searchterms import SearchTerms, index_terms
 
 
@@ -64,6 +65,7 @@ class StationView:
     search_terms: SearchTerms
     qr: StationQr  # QR code of the page's URL, for printed signs
     poster_url: str  # the printable A4 poster (stations/<id>/poster/)
+    resources: StationResources  # its community organisations, volunteer teams and charity funds
     findings: list[Issue] = field(default_factory=list)
     checklist: list[disclosure.ChecklistItem] = field(default_factory=list)  # 信息公开清单
     checklist_summary: str = ""
@@ -122,6 +124,7 @@ def view(ctx: Context, sid: str) -> StationView:
                                              op.name if op else "", *domains, *group_words,
                                              *(s.name for s in services)]),
         qr=station_qr(sid, p.site.base_url), poster_url=poster_url(sid),
+        resources=station_resources(ctx, sid),
         findings=ctx.findings.get(sid, []),
         checklist=checklist, checklist_summary=disclosure.summary(checklist),
     )

@@ -22,6 +22,7 @@ from sgz_portal.data.words import STATUS_WORDS, money
 from sgz_portal.pages.charts import Bar, hbar
 from sgz_portal.pages.context import Context
 from sgz_portal.pages.disclosure import group_of, percent
+from sgz_portal.pages.plans import plan_links
 
 STAT_WORDS = (("cases", "个案", "件"), ("groups", "小组", "个"), ("activities", "社区活动", "场"),
               ("beneficiaries", "服务对象", "人次"), ("volunteer_hours", "志愿服务", "小时"))
@@ -97,6 +98,7 @@ class StatisticsView:
     money: list[MoneyRow]
     money_total: MoneyRow
     money_chart: Markup
+    plans: list[Link]  # development plans, whose pages set targets against these figures
 
 
 def _groups(ctx: Context) -> list[str]:
@@ -222,4 +224,5 @@ def view(ctx: Context) -> StatisticsView:
         money=money_rows, money_total=money_total,
         money_chart=hbar("chart-money", "各区县政府购买服务合同金额",
                          [Bar(r.name, r.amount, r.amount_text) for r in money_rows]),
+        plans=plan_links(ctx),
     )

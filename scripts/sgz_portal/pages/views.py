@@ -12,8 +12,10 @@ from sgz_portal.pages import agency as agency_page
 from sgz_portal.pages import disclosure as disclosure_page
 from sgz_portal.pages import home as home_page
 from sgz_portal.pages import opendata as opendata_page
+from sgz_portal.pages import plans as plans_page
 from sgz_portal.pages import project as project_page
 from sgz_portal.pages import region as region_page
+from sgz_portal.pages import resources as resources_page
 from sgz_portal.pages import service as service_page
 from sgz_portal.pages import station as station_page
 from sgz_portal.pages import statistics as statistics_page
@@ -76,6 +78,15 @@ class Views(Context):
 
     def opendata(self) -> opendata_page.OpenDataView:
         return opendata_page.view(self)
+
+    def plan(self, plan_id: str) -> plans_page.PlanView:
+        return plans_page.view(self, plan_id)
+
+    def fund(self, fund_id: str) -> resources_page.FundView:
+        return resources_page.fund_view(self, fund_id)
+
+    def resources(self) -> resources_page.ResourcesView:
+        return resources_page.view(self)
 
     def view(self, kind: str, key: str = "") -> Any:
         """The context for one generated page; computed when mkdocs renders it."""

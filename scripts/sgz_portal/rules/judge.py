@@ -1,4 +1,4 @@
-"""Judge the model against the eleven disclosure rules at the as-of date.
+"""Judge the model against the disclosure rules at the as-of date.
 
 The rules are those of DATA-CONTRACT.md ("Rules the data is judged by"), taken
 from the Sichuan station-building guideline, the Luzhou pilot plan and the
@@ -12,7 +12,10 @@ day is on time, and nothing is missing until its due day has passed.
 
 Thresholds and severities come from `data/rules.yaml` (`portal.rules`), falling
 back to RULES below, the one table of defaults. Rule 11 (personal information)
-is always an error, whatever `rules.yaml` says.
+is always an error, whatever `rules.yaml` says. Rules 12 (plan targets) and 13
+(charity fund disclosure) read the optional plans and resources; their findings'
+`subject` is `plan:<id>` or `fund:<id>`, so they never collide with station or
+project ids.
 """
 from __future__ import annotations
 
@@ -25,6 +28,8 @@ from typing import Any
 from sgz_portal.data.issues import ERROR, WARNING, Issue, issue
 from sgz_portal.data.load import Document, RawData
 from sgz_portal.data.model import Portal, Project, Source, Station
+from sgz_portal.rules import measures
+from sgz_portal.rules.funds import quarters, running_balance
 from sgz_portal.rules.pii import find_personal_info
 from sgz_portal.rules.schedule import due_reports
 
@@ -34,7 +39,7 @@ class Rule:
     """One disclosure rule: what the docs and the disclosure pages say about it."""
 
     id: str  # key in data/rules.yaml
-    number: int  # 1..11, as numbered in the data contract
+    number: int  # 1..13, as numbered in the data contract
     title: str  # Chinese, short
     text: str  # Chinese, one sentence; `{param}` placeholders are filled by describe()
     severity: str  # default severity
@@ -84,8 +89,15 @@ RULES: tuple[Rule, ...] = (
     _rule("verification", 10, "信息核实",
           "站点信息至少每 {max_age_days} 天核实一次。", ["R10_verification"], max_age_days=180),
     _rule("personal_info", 11, "个人信息保护",
-          "公开文字中不得出现身份证号、手机号(电话栏目除外)和银行卡号;发现即为错误,不予发布。",
+          "公开文字中不得出现身份证号(18 位,地区代码和出生日期合理即算,不论校验位)、手机号(电话栏目除外)"
+          "和银行卡号;全角数字或用空格、连字符隔开的数字同样算;发现即为错误,不予发布。",
           ["R11_personal_info"], severity=ERROR, fixed=True),
+    _rule("plan_targets", 12, "规划约束性指标",
+          "约束性规划指标的目标年份结束后,实际值应达到该年目标。",
+          ["R12_plan_target_missed"]),
+    _rule("charity_fund_disclosure", 13, "慈善基金收支公开",
+          "社区慈善基金自设立的季度起每季度至少公开一次收支,在季度结束后 {due_days} 天内公开;累计结余不得为负数。",
+          ["R13_fund_quarter_missing", "R13_fund_negative_balance"], due_days=30),
 )
 
 JUDGED_STATUSES = ("active", "completed")
@@ -251,7 +263,7 @@ def check_expenditures(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Issu
 # ids and references to ids, codes, attachment paths and the portal's own URLs.
 NOT_FREE_TEXT = frozenset({
     "phone", "complaint_phone", "id", "code", "uscc", "region", "parent", "operator", "supplier",
-    "stations", "services", "groups", "domain", "document", "photo", "photos", "logo",
+    "stations", "station", "services", "groups", "domain", "document", "photo", "photos", "logo",
     "feedback_url", "base_url",
 })
 
@@ -269,8 +281,14 @@ def _free_text(node: Any, path: tuple = (), key: Any = None) -> Iterator[tuple[t
 
 
 def _subject(doc: Document, path: tuple, kind: str) -> str:
-    """The station or project id a value belongs to."""
+    """The station or project id a value belongs to (`plan:<id>`, `fund:<id>` for those)."""
     record: Any = doc.data
+    if kind == "plans" and isinstance(record, dict):
+        return f"plan:{record.get('id', '')}"
+    if kind == "resources" and len(path) > 1 and path[0] == "charity_funds" and isinstance(record, dict):
+        funds = record.get("charity_funds")
+        fund = funds[path[1]] if isinstance(funds, list) and isinstance(path[1], int) else None
+        return f"fund:{fund.get('id', '')}" if isinstance(fund, dict) else ""
     if kind == "stations" and len(path) > 1 and path[0] == "stations" and isinstance(record, dict):
         items = record.get("stations")
         record = items[path[1]] if isinstance(items, list) and isinstance(path[1], int) else None
@@ -302,12 +320,55 @@ class _Lines:
         return line
 
 
+# -- rules 12 and 13: plans and charity funds ------------------------------------------------
+
+def _figure(value: float, unit: str) -> str:
+    """'100%', '1.7‰', '12 名'."""
+    number = str(int(value)) if float(value).is_integer() else f"{value:g}"
+    return f"{number}{unit}" if unit in ("%", "‰") else f"{number} {unit}".rstrip()
+
+
+def check_plan_targets(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Issue]:
+    """Rule 12. A binding (约束性) indicator must reach each target whose year has ended; the
+    value judged is the one reported for that year, else the computed one (measures.py)."""
+    for plan in portal.plans.values():
+        for ind in plan.indicators:
+            if ind.kind != "binding":
+                continue
+            for target in measures.ended_targets(ind, portal.site.as_of):
+                words = {"name": ind.name, "year": target.year, "target": _figure(target.value, ind.unit),
+                         "comparison": measures.COMPARISON_WORDS[ind.comparison]}
+                sub = ("indicators", ind.index, "targets")
+                value = measures.value_for_target(portal, plan, ind, target)
+                if not measures.meets(value.value, target.value, ind.comparison):
+                    source = f"{value.year} 年{',' + value.source if value.source else ''}"
+                    yield _at(plan.source, sub, "R12_plan_target_missed", conf, f"plan:{plan.id}",
+                              value=_figure(value.value, ind.unit), source=source, **words)
+
+
+def check_charity_funds(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Issue]:
+    """Rule 13. 《慈善法》 Art. 72-73: a fund raising from the public discloses its income and
+    spending at least once a quarter (funds.py has the schedule); the balance never goes negative."""
+    for fund in portal.funds.values():
+        for q in quarters(fund, portal.site.as_of, conf["due_days"]):
+            if q.status == "missing":
+                yield _at(fund.source, ("ledger",), "R13_fund_quarter_missing", conf, f"fund:{fund.id}",
+                          quarter=q.label, due=q.due.isoformat())
+        for entry, balance in running_balance(fund):
+            if balance < 0 and entry.date <= portal.site.as_of:
+                yield _at(fund.source, ("ledger", entry.index), "R13_fund_negative_balance", conf,
+                          f"fund:{fund.id}", date=entry.date.isoformat(), balance=_yuan(balance))
+                break
+
+
 def check_personal_info(portal: Portal, raw: RawData, conf: Mapping[str, Any]) -> Iterator[Issue]:
     """Rule 11. Personal Information Protection Law and the social work confidentiality codes:
     published text never carries a resident ID number, a mobile number (outside the phone
     fields) or a bank card number. Always an error: the build refuses to publish."""
     docs = [(d, "") for d in (raw.site, raw.regions, raw.services, raw.agencies) if d is not None]
     docs += [(d, "stations") for d in raw.stations] + [(d, "projects") for d in raw.projects]
+    docs += [(d, "plans") for d in raw.plans]
+    docs += [(raw.resources, "resources")] if raw.resources is not None else []
     lines = _Lines(raw)
     for doc, kind in docs:
         for path, value in _free_text(doc.data):
@@ -328,11 +389,13 @@ CHECKS: dict[str, Check] = {
     "project_agreement": check_project_agreement,
     "expenditures": check_expenditures,
     "verification": check_verification,
+    "plan_targets": check_plan_targets,
+    "charity_fund_disclosure": check_charity_funds,
 }
 
 
 def judge(portal: Portal, raw: RawData) -> list[Issue]:
-    """Every finding of the eleven rules at `portal.site.as_of`, sorted and without repeats."""
+    """Every finding of the rules at `portal.site.as_of`, sorted and without repeats."""
     conf = settings(portal)
     found: list[Issue] = []
     for rule_id, check in CHECKS.items():

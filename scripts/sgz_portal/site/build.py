@@ -68,7 +68,8 @@ def _names(prepared: Prepared) -> dict[str, str]:
     p = prepared.portal
     if p is None:
         return {}
-    return {**{s.id: s.name for s in p.stations.values()}, **{x.id: x.title for x in p.projects.values()}}
+    return {**{s.id: s.name for s in p.stations.values()}, **{x.id: x.title for x in p.projects.values()},
+            **{f"plan:{x.id}": x.title for x in p.plans.values()}, **{f"fund:{f.id}": f.name for f in p.funds.values()}}
 
 
 def base_url_line(base_url: str | None) -> str:
