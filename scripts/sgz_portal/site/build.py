@@ -1,0 +1,121 @@
+"""Stage 6: one build, start to end. Check the data, render with mkdocs into a staging folder,
+index it for search, then publish it in place of the old site/."""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import logging
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from jinja2 import TemplateError, TemplateSyntaxError
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import MkDocsException
+
+from sgz_portal.data.issues import ERROR, errors, report
+from sgz_portal.pipeline import Prepared, prepare
+from sgz_portal.site import publish, search
+from sgz_portal.site.plugin import PortalPlugin
+
+PLUGIN = "sgz-portal"
+
+
+class ProjectError(RuntimeError):
+    """mkdocs.yml is missing, or does not turn the sgz-portal plugin on."""
+
+
+def load_project(config_file: Path, **overrides: str) -> tuple[MkDocsConfig, PortalPlugin]:
+    """The project's mkdocs configuration and its sgz-portal plugin instance."""
+    if not config_file.is_file():
+        raise ProjectError(f"找不到 {config_file}:请在项目文件夹(有 mkdocs.yml 的文件夹)中运行")
+    config = load_config(str(config_file), **overrides)
+    plugin = config.plugins.get(PLUGIN)
+    if not isinstance(plugin, PortalPlugin):
+        raise ProjectError(f"{config_file} 没有启用 {PLUGIN} 插件(plugins: - {PLUGIN})")
+    return config, plugin
+
+
+def data_dir_of(config_file: Path) -> Path:
+    """The data folder mkdocs.yml names (plugins: - sgz-portal: {data: ...})."""
+    config, plugin = load_project(config_file)
+    return plugin.data_dir(config)
+
+
+def grouped(prepared: Prepared) -> str:
+    """Data errors first, then rule findings grouped by the station or project they concern."""
+    found = prepared.issues
+    loose = [i for i in found if not i.subject]
+    lines = [report(loose)] if loose else []
+    names = _names(prepared)
+    for subject in sorted({i.subject for i in found if i.subject}):
+        lines.append(f"\n【{names.get(subject, subject)}】({subject})")
+        lines.extend(f"  {'错误' if i.severity == ERROR else '提醒'} {i}" for i in found if i.subject == subject)
+    n_err = len(errors(found))
+    lines.append(f"\n合计:{n_err} 个错误,{len(found) - n_err} 个提醒。"
+                 + ("数据有错误,不能发布。" if n_err else "可以发布。"))
+    return "\n".join(lines)
+
+
+def _names(prepared: Prepared) -> dict[str, str]:
+    p = prepared.portal
+    if p is None:
+        return {}
+    return {**{s.id: s.name for s in p.stations.values()}, **{x.id: x.title for x in p.projects.values()}}
+
+
+def check(data_dir: Path) -> int:
+    prepared = prepare(data_dir)
+    if prepared.portal is not None:
+        print(f"判定日期:{prepared.portal.site.as_of}")
+    print(grouped(prepared))
+    return 1 if errors(prepared.issues) else 0
+
+
+@contextmanager
+def _build_date(as_of: dt.date) -> Iterator[None]:
+    """Same data and as-of date -> same bytes: mkdocs dates the sitemap from SOURCE_DATE_EPOCH."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(as_of.timetuple()))
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+def _render(prepared: Prepared, data_dir: Path, out: Path, config_file: Path) -> None:
+    """mkdocs into `out`, then the search index."""
+    assert prepared.portal is not None
+    with _build_date(prepared.portal.site.as_of):
+        config, plugin = load_project(config_file, site_dir=str(out))
+        plugin.hand_over(data_dir, prepared)
+        config.plugins.on_startup(command="build", dirty=False)
+        mkdocs_build(config)
+    search.index(out)
+
+
+def build(data_dir: Path, site_dir: Path, config_file: Path) -> int:
+    """Validate, render into a staging folder, index, then swap in; nothing is published on error."""
+    prepared = prepare(data_dir)
+    if not prepared.ok or prepared.portal is None:
+        print("数据有错误,未生成网站,原有的 site/ 保持不变:", file=sys.stderr)
+        print(report(errors(prepared.issues)), file=sys.stderr)
+        return 1
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    try:
+        with publish.staging(site_dir) as tmp:
+            _render(prepared, data_dir, tmp, config_file)
+    except (MkDocsException, TemplateError, search.SearchIndexError, ProjectError) as err:
+        where = f"{err.filename}:{err.lineno}: " if isinstance(err, TemplateSyntaxError) else ""
+        print(f"生成网站失败,原有的 site/ 保持不变:{where}{err}", file=sys.stderr)
+        return 1
+    publish.swap(tmp, site_dir)
+    print(f"已生成 {site_dir}(判定日期 {prepared.portal.site.as_of},{len(prepared.issues)} 条信息公开提醒)。")
+    return 0
