@@ -6,7 +6,6 @@ the same sentence for the same mistake, and tests can assert codes.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -66,6 +65,8 @@ MESSAGES: dict[str, str] = {
     "R09_over_amount": "支出合计 {total} 元,超过合同金额 {amount} 元",
     "R10_verification": "站点信息已 {days} 天未核实(上次核实 {verified}),应至少每 {maximum} 天核实一次",
     "R11_personal_info": "公开文字中含有{kind}“{masked}”,不得公开服务对象的个人信息",
+    "R14_planned_started": "服务期已于 {start} 开始,项目状态仍为“筹备中”(planned),请更新为 active",
+    "R14_active_ended": "服务期已于 {end} 结束 {days} 天,项目状态仍为“实施中”(active),请更新为 completed 或 terminated",
 }
 
 KIND_WORDS = {
@@ -87,6 +88,8 @@ class Issue:
     subject: str = ""  # station or project id the finding is about, if any
 
     def __str__(self) -> str:
+        if not self.file:  # a problem of the environment (PORTAL_AS_OF), not of a data file
+            return self.message
         where = f"{self.file}:{self.line}"
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
@@ -118,11 +121,15 @@ def report(found: Iterable[Issue]) -> str:
     """Human report: one line per issue, sorted by file and line, then a count."""
     found = sorted(set(found))
     lines = [str(i) for i in found]
-    counts: dict[str, int] = defaultdict(int)
-    for i in found:
-        counts[i.severity] += 1
-    lines.append(f"共 {counts[ERROR]} 个错误,{counts[WARNING]} 个提醒。")
+    lines.append(summary(found))
     return "\n".join(lines)
+
+
+def summary(found: Iterable[Issue]) -> str:
+    """The one count line `check` and `build` both print."""
+    found = set(found)
+    n_err = len(errors(found))
+    return f"共 {n_err} 个错误,{len(found) - n_err} 个提醒。"
 
 
 def suggest(value: str, candidates: Iterable[str]) -> str:

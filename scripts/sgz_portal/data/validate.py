@@ -47,8 +47,12 @@ class _Checker:
         self.raw = raw
         self.found: list[Issue] = []
         self.broken: set[tuple[str, tuple]] = set()  # (file, record path) with shape errors
+        self.shaped: set[tuple[str, str]] = set()  # (file, key path) the schema already complained about
 
     def add(self, code: str, doc: Document, path: tuple, **values: Any) -> None:
+        """Report a problem, unless the schema already reported this very value (one message per mistake)."""
+        if (doc.file, format_path(path)) in self.shaped:
+            return
         self.found.append(issue(code, doc.file, doc.line(path), path, **values))
 
     def sound(self, located: Iterable[Located]) -> list[Located]:
@@ -65,6 +69,7 @@ class _Checker:
         for doc, schema in docs:
             for found in check_shape(doc, schema):
                 self.found.append(found)
+                self.shaped.add((doc.file, found.path))
                 self.broken.add((doc.file, self._record_of(doc, found.path)))
 
     @staticmethod

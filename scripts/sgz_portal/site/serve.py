@@ -1,6 +1,7 @@
 """`sgz-portal serve`: the built site on 127.0.0.1, under a sub-folder if asked, gzipped as nginx would."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import http.server
@@ -51,7 +52,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         return io.BytesIO(body)
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 (stdlib name)
+    def log_message(self, format: str, *args) -> None:
         if os.environ.get("PORTAL_SERVE_LOG"):
             super().log_message(format, *args)
 
@@ -62,8 +63,6 @@ def serve(site_dir: Path, port: int, prefix: str) -> int:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port),
                                              functools.partial(handler, directory=str(site_dir)))
     print(f"网站已启动:http://127.0.0.1:{server.server_port}{prefix}  (按 Ctrl+C 停止)", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
     return 0
