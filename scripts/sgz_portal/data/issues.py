@@ -17,8 +17,16 @@ MESSAGES: dict[str, str] = {
     # reading
     "missing_data_dir": "找不到数据目录",
     "missing_file": "缺少必需的数据文件",
-    "encoding": "文件不是 UTF-8 编码,请用 UTF-8 保存",
+    "encoding": "文件不是 UTF-8 编码(从这一行起无法识别),请用 UTF-8 保存",
+    "encoding_gbk": "文件看起来是 GBK/GB18030 编码(记事本、WPS 的“ANSI”),请另存为 UTF-8:记事本“另存为”→“编码”选 UTF-8;WPS“另存为”→“编码”选 UTF-8;VS Code 点右下角的“GB 18030”→“通过编码保存”→“UTF-8”",
     "yaml_syntax": "YAML 格式错误:{detail}",
+    "yaml_unclosed_quote": "这一行的引号 {quote} 没有闭合(到文件末尾都没有找到配对的 {quote}),请补上",
+    "yaml_unclosed_bracket": "这一行的 {bracket} 没有配对的 {closing},请补上(或检查其中的逗号和冒号)",
+    "yaml_tab": "这一行用了制表符(Tab)缩进,YAML 只能用空格缩进,请把 Tab 换成空格",
+    "yaml_fullwidth": "这一行用了全角的“{char}”,YAML 的语法符号要用半角的“{ascii}”",
+    "yaml_too_deep": "嵌套超过 {limit} 层,请检查括号和缩进",
+    "yaml_alias_recursive": "别名 *{name} 引用了包含它自己的内容,请直接写出内容",
+    "yaml_alias_budget": "别名 *{name} 等展开后超过 {limit} 项,疑似“别名炸弹”,请直接写出内容,不要用 & 和 * 复制大段内容",
     "duplicate_key": "键“{key}”重复出现",
     "wrong_extension": "文件扩展名应为 .yaml,此文件不会被读取",
     # shape (JSON Schema)

@@ -43,10 +43,17 @@ for _first, _resolvers in _Loader.yaml_implicit_resolvers.items():
 def _no_duplicate_keys(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue  # `<<: *defaults` may be overridden by the keys written next to it
         key = loader.construct_object(key_node, deep=deep)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(None, None, "found unhashable key", key_node.start_mark) from None
         if key in seen:
             raise _DuplicateKey(str(key), key_node.start_mark.line + 1)
         seen[key] = key_node.start_mark.line + 1
+    loader.flatten_mapping(node)
     return loader.construct_mapping(node, deep=deep)
 
 
@@ -105,26 +112,199 @@ def _line_map(node: yaml.Node, path: Path_, out: dict[Path_, int]) -> None:
             _line_map(item, path + (index,), out)
 
 
-def read_document(path: Path, rel: str) -> tuple[Document | None, list[Issue]]:
-    """Parse one YAML file; a syntax error becomes an Issue, never a traceback."""
+# Limits that no file of the contract comes near; beyond them a file is refused before it is
+# built in memory: a "billion laughs" of nested aliases, or brackets nested deep enough to
+# exhaust the parser's stack.
+MAX_DEPTH = 64
+ALIAS_BUDGET = 10_000  # values that aliases may add to a file, in total
+
+_FULLWIDTH = {"：": ":", "，": ",", "－": "-"}
+# Full-width punctuation where YAML expects its syntax: after an (ASCII) key, as a list dash,
+# or between the items of a [..] / {..} list.
+_FULLWIDTH_SYNTAX = (
+    ("：", re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_-]*\s*：")),
+    ("－", re.compile(r"^\s*－\s")),
+    ("，", re.compile(r"^[^#'\"]*[\[{][^\]}'\"]*，")),
+)
+# libyaml's problems, in the words an editor understands.
+_PROBLEM_WORDS = (
+    ("mapping values are not allowed", "这里不能出现“键: 值”,请检查上一行的缩进,或给含有冒号的文字加引号"),
+    ("could not find expected ':'", "缺少冒号“:”(键和值之间要用半角冒号加一个空格)"),
+    ("did not find expected key", "缩进没有对齐,同一层的键要对齐"),
+    ("did not find expected '-' indicator", "列表的缩进没有对齐,同一列表的“- ”要对齐"),
+    ("expected <block end>", "缩进没有对齐,同一层的键要对齐"),
+    ("cannot start any token", "这个字符不能作为值的开头,请给这个值加引号"),
+    ("found undefined alias", "使用了未定义的别名(*)"),
+    ("found unhashable key", "键必须是简单的文字"),
+    ("could not determine a constructor", "不支持的 YAML 标签(!...),请去掉"),
+    ("control characters are not allowed", "文件中有不可见的控制字符,请删除"),
+    ("found duplicate anchor", "锚点(&)名称重复"),
+    ("another document", "一个文件只能有一份数据,请去掉多余的“---”"),
+)
+
+
+class _Refused(Exception):
+    """A file refused before it is built: too deep, or aliases that expand too far."""
+
+    def __init__(self, code: str, line: int, **values: Any) -> None:
+        super().__init__(code)
+        self.code, self.line, self.values = code, line, values
+
+
+def _guard(text: str) -> None:
+    """One pass over the parser's events (iterative, so it cannot overflow the stack) before
+    the document is composed: refuse deep nesting, aliases that refer to themselves, and
+    aliases whose expansion exceeds ALIAS_BUDGET values."""
+    if "&" not in text and "*" not in text and len(text) < MAX_DEPTH:
+        return
+    loader = _Loader(text)
+    sizes: dict[str, int] = {}
+    stack: list[list[Any]] = [[None, 0]]  # [anchor, expanded size]
+    added = 0
     try:
-        text = path.read_text(encoding="utf-8")
+        while loader.check_event():
+            event = loader.get_event()
+            line = event.start_mark.line + 1 if event.start_mark else 1
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                stack.append([event.anchor, 0])
+                if len(stack) > MAX_DEPTH + 1:
+                    raise _Refused("yaml_too_deep", line, limit=MAX_DEPTH)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                anchor, size = stack.pop()
+                if anchor is not None:
+                    sizes[anchor] = size + 1
+                stack[-1][1] += size + 1
+            elif isinstance(event, yaml.ScalarEvent):
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
+                stack[-1][1] += 1
+            elif isinstance(event, yaml.AliasEvent):
+                if any(frame[0] == event.anchor for frame in stack):
+                    raise _Refused("yaml_alias_recursive", line, name=event.anchor)
+                size = sizes.get(event.anchor or "", 1)
+                added += size
+                if added > ALIAS_BUDGET:
+                    raise _Refused("yaml_alias_budget", line, name=event.anchor, limit=ALIAS_BUDGET)
+                stack[-1][1] += size
+    finally:
+        loader.dispose()
+
+
+def _read_text(path: Path, rel: str) -> tuple[str | None, list[Issue]]:
+    """The file as text: UTF-8, with or without a BOM, any line ends. A GBK/GB18030 file (what
+    Notepad and WPS save as "ANSI" on Chinese Windows) is named as such."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+    try:
+        text = data.decode("gb18030")
     except UnicodeDecodeError:
-        return None, [issue("encoding", rel, 1, "")]
+        return None, [issue("encoding", rel, line, "")]
+    if re.search(r"[\u4e00-\u9fff]", text):
+        return None, [issue("encoding_gbk", rel, line, "")]
+    return None, [issue("encoding", rel, line, "")]
+
+
+def _fullwidth(lines: list[str], first: int, last: int) -> tuple[int, str] | None:
+    """The line (1-based, searched from `last` back to `first`) where full-width punctuation
+    stands for YAML syntax, and the character."""
+    for n in range(min(last, len(lines)), max(first, 1) - 1, -1):
+        for char, rx in _FULLWIDTH_SYNTAX:
+            if rx.search(lines[n - 1]):
+                return n, char
+    return None
+
+
+def _syntax_issue(rel: str, text: str, err: yaml.YAMLError) -> Issue:
+    """A parser error as an Issue at the line of the mistake, in Chinese where we can."""
+    context = getattr(err, "context", None) or ""
+    problem = getattr(err, "problem", None) or str(err)
+    start = getattr(err, "context_mark", None)
+    mark = getattr(err, "problem_mark", None) or start
+    line = mark.line + 1 if mark else 1
+    if isinstance(err, yaml.reader.ReaderError):
+        line = text.count("\n", 0, err.position) + 1
+        return issue("yaml_syntax", rel, line, "", detail="文件中有不可见的控制字符,请删除")
+    lines = text.splitlines()
+    if start is not None and "quoted scalar" in context:
+        quote = text[start.index] if start.index < len(text) else '"'
+        return issue("yaml_unclosed_quote", rel, start.line + 1, "", quote=quote)
+    if start is not None and ("flow sequence" in context or "flow mapping" in context):
+        bracket = "[" if "sequence" in context else "{"
+        found = _fullwidth(lines, start.line + 1, line)
+        if found and found[1] == "，":
+            return issue("yaml_fullwidth", rel, found[0], "", char="，", ascii=",")
+        return issue("yaml_unclosed_bracket", rel, start.line + 1, "", bracket=bracket,
+                     closing="]" if bracket == "[" else "}")
+    tab_line = next((n for n in (line, (start.line + 1) if start else line)
+                     if 0 < n <= len(lines) and "\t" in lines[n - 1][:len(lines[n - 1]) - len(lines[n - 1].lstrip())]),
+                    None)
+    if tab_line is not None or "tab character" in problem or "'\\t'" in problem:
+        return issue("yaml_tab", rel, tab_line or line, "")
+    found = _fullwidth(lines, min(line, (start.line + 1) if start else line) - 2, line)
+    if found:
+        return issue("yaml_fullwidth", rel, found[0], "", char=found[1], ascii=_FULLWIDTH[found[1]])
+    words = next((w for english, w in _PROBLEM_WORDS if english in problem), problem)
+    return issue("yaml_syntax", rel, line, "", detail=words)
+
+
+def _fullwidth_in_values(rel: str, node: yaml.Node) -> Issue | None:
+    """Full-width punctuation the parser took for text although it was meant as syntax:
+    `[a，b]` (one item), `－ a` (no list), `- name：x` (an item, no key). Values of keys are
+    free text (`hours_note: QQ：123` is fine) and are not judged."""
+    todo: list[tuple[yaml.Node, str]] = [(node, "root")]
+    seen: set[int] = set()
+    while todo:
+        item, role = todo.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, yaml.ScalarNode):
+            value = item.value if not item.style and isinstance(item.value, str) else ""  # plain only
+            char = ("，" if role == "flow item" and "，" in value
+                    else "－" if value.startswith("－")
+                    else "：" if role != "value" and re.match(r"^[a-z_][a-z0-9_]*\s*：", value) else None)
+            if char:
+                return issue("yaml_fullwidth", rel, item.start_mark.line + 1, "", char=char,
+                             ascii=_FULLWIDTH[char])
+        elif isinstance(item, yaml.SequenceNode):
+            role = "flow item" if item.flow_style else "item"
+            todo.extend((child, role) for child in reversed(item.value))
+        elif isinstance(item, yaml.MappingNode):
+            for key, value in reversed(item.value):
+                todo.append((value, "value"))
+                todo.append((key, "key"))
+    return None
+
+
+def read_document(path: Path, rel: str) -> tuple[Document | None, list[Issue]]:
+    """Parse one YAML file; any mistake becomes an Issue at its line, never a traceback."""
+    text, problems = _read_text(path, rel)
+    if text is None:
+        return None, problems
+    try:
+        _guard(text)
+    except _Refused as refused:
+        return None, [issue(refused.code, rel, refused.line, "", **refused.values)]
+    except yaml.YAMLError as err:
+        return None, [_syntax_issue(rel, text, err)]
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except _DuplicateKey as dup:
         return None, [issue("duplicate_key", rel, dup.line, dup.key, key=dup.key)]
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else 1
-        return None, [issue("yaml_syntax", rel, line, "", detail=err.problem or str(err))]
+    except yaml.YAMLError as err:
+        return None, [_syntax_issue(rel, text, err)]
     finally:
         loader.dispose()
     lines: dict[Path_, int] = {}
     if node is not None:
+        wrong = _fullwidth_in_values(rel, node)
+        if wrong is not None:
+            return None, [wrong]
         _line_map(node, (), lines)
     return Document(rel, data, lines), []
 
