@@ -217,6 +217,29 @@ def _fullwidth(lines: list[str], first: int, last: int) -> tuple[int, str] | Non
     return None
 
 
+_OPENING_QUOTE = re.compile(r"""^\s*(?:-\s+)*(?:[^\s#'"\[{][^#]*?:\s+)?(["'])(.*)$""")
+_BLOCK_SCALAR = re.compile(r":\s*[|>][-+0-9]*\s*(?:#.*)?$")
+
+
+def _unclosed_quote(lines: list[str], last: int) -> tuple[int, str] | None:
+    """The last line up to `last` whose value opens a quote it does not close (the parser then
+    reads on to the next quote, lines later, and trips over what follows)."""
+    found = None
+    block: int | None = None  # indentation of the key of a `|` / `>` block being skipped
+    for n, line in enumerate(lines[:last], start=1):
+        indent = len(line) - len(line.lstrip())
+        if block is not None and (not line.strip() or indent > block):
+            continue
+        block = indent if _BLOCK_SCALAR.search(line) else None
+        match = _OPENING_QUOTE.match(line)
+        if match:
+            quote, rest = match[1], match[2]
+            closed = ("'" in rest.replace("''", "")) if quote == "'" else re.search(r'(?<!\\)"', rest)
+            if not closed:
+                found = (n, quote)
+    return found
+
+
 def _syntax_issue(rel: str, text: str, err: yaml.YAMLError) -> Issue:
     """A parser error as an Issue at the line of the mistake, in Chinese where we can."""
     context = getattr(err, "context", None) or ""
@@ -246,6 +269,9 @@ def _syntax_issue(rel: str, text: str, err: yaml.YAMLError) -> Issue:
     found = _fullwidth(lines, min(line, (start.line + 1) if start else line) - 2, line)
     if found:
         return issue("yaml_fullwidth", rel, found[0], "", char=found[1], ascii=_FULLWIDTH[found[1]])
+    quoted = _unclosed_quote(lines, line)
+    if quoted:
+        return issue("yaml_unclosed_quote", rel, quoted[0], "", quote=quoted[1])
     words = next((w for english, w in _PROBLEM_WORDS if english in problem), problem)
     return issue("yaml_syntax", rel, line, "", detail=words)
 
