@@ -191,3 +191,9 @@ def test_every_documented_example_gets_its_code(tmp_path, code):
 def test_a_quote_inside_a_text_block_is_not_blamed(tmp_path):
     text = "description: |\n  他说\"你好,\n  就走了。\nname: 示例\na: b: c\n"
     assert read(tmp_path, text) == [("yaml_syntax", "data/x.yaml", 5)]
+
+
+def test_bracket_open_at_the_end_of_the_file(tmp_path):
+    assert read(tmp_path, "name: 示例\ndomains: [\n") == [("yaml_unclosed_bracket", "data/x.yaml", 2)]
+    assert read(tmp_path, "name: 示例\ndomains: [a, \"]\", {x: 1}\n# [\n") == [
+        ("yaml_unclosed_bracket", "data/x.yaml", 2)]

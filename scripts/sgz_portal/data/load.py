@@ -240,6 +240,29 @@ def _unclosed_quote(lines: list[str], last: int) -> tuple[int, str] | None:
     return found
 
 
+def _open_bracket(text: str) -> tuple[int, str] | None:
+    """The line and character of the first `[` or `{` never closed (quotes and comments skipped)."""
+    stack: list[tuple[int, str]] = []
+    line, quote, comment = 1, "", False
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            line, comment = line + 1, False
+        elif comment:
+            continue
+        elif quote:
+            if ch == quote and (quote == "'" or text[i - 1] != "\\"):
+                quote = ""
+        elif ch in "\"'" and (i == 0 or text[i - 1] in " \t[{,:-\n"):
+            quote = ch
+        elif ch == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            comment = True
+        elif ch in "[{":
+            stack.append((line, ch))
+        elif ch in "]}" and stack:
+            stack.pop()
+    return stack[0] if stack else None
+
+
 def _syntax_issue(rel: str, text: str, err: yaml.YAMLError) -> Issue:
     """A parser error as an Issue at the line of the mistake, in Chinese where we can."""
     context = getattr(err, "context", None) or ""
@@ -261,6 +284,11 @@ def _syntax_issue(rel: str, text: str, err: yaml.YAMLError) -> Issue:
             return issue("yaml_fullwidth", rel, found[0], "", char="，", ascii=",")
         return issue("yaml_unclosed_bracket", rel, start.line + 1, "", bracket=bracket,
                      closing="]" if bracket == "[" else "}")
+    if "flow node" in context or "expected node content" in problem:
+        bracket = _open_bracket(text)
+        if bracket:
+            return issue("yaml_unclosed_bracket", rel, bracket[0], "", bracket=bracket[1],
+                         closing="]" if bracket[1] == "[" else "}")
     tab_line = next((n for n in (line, (start.line + 1) if start else line)
                      if 0 < n <= len(lines) and "\t" in lines[n - 1][:len(lines[n - 1]) - len(lines[n - 1].lstrip())]),
                     None)
