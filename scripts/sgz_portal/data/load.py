@@ -285,10 +285,10 @@ def _syntax_issue(rel: str, text: str, err: yaml.YAMLError) -> Issue:
         return issue("yaml_unclosed_bracket", rel, start.line + 1, "", bracket=bracket,
                      closing="]" if bracket == "[" else "}")
     if "flow node" in context or "expected node content" in problem:
-        bracket = _open_bracket(text)
-        if bracket:
-            return issue("yaml_unclosed_bracket", rel, bracket[0], "", bracket=bracket[1],
-                         closing="]" if bracket[1] == "[" else "}")
+        opened = _open_bracket(text)
+        if opened:
+            return issue("yaml_unclosed_bracket", rel, opened[0], "", bracket=opened[1],
+                         closing="]" if opened[1] == "[" else "}")
     tab_line = next((n for n in (line, (start.line + 1) if start else line)
                      if 0 < n <= len(lines) and "\t" in lines[n - 1][:len(lines[n - 1]) - len(lines[n - 1].lstrip())]),
                     None)
