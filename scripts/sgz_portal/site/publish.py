@@ -58,14 +58,14 @@ def _alive(pid: int) -> bool:
 
 def clean_stale(site_dir: Path) -> list[Path]:
     """Remove staging folders of builds that are no longer running; return what was removed."""
-    pattern = re.compile(rf"^\.{re.escape(site_dir.name)}-(?:new|old)-(\d+)-")
+    pattern = re.compile(rf"^\.{re.escape(site_dir.name)}-(?:new|old)-(?:(\d+)-)?")  # no pid: older builds
     removed: list[Path] = []
     if not site_dir.parent.is_dir():
         return removed
     for path in sorted(site_dir.parent.iterdir()):
         match = pattern.match(path.name)
         if match and path.is_dir() and not path.is_symlink() and (
-                int(match[1]) == os.getpid() or not _alive(int(match[1]))):
+                match[1] is None or int(match[1]) == os.getpid() or not _alive(int(match[1]))):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
     return removed
