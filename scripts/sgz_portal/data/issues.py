@@ -6,6 +6,7 @@ the same sentence for the same mistake, and tests can assert codes.
 """
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -113,12 +114,37 @@ def format_path(path: Iterable[str | int]) -> str:
     return out
 
 
+MAX_VALUE = 60  # characters of a value from the data quoted in a message
+
+
+def _printable(ch: str) -> bool:
+    return ch.isprintable() or unicodedata.category(ch) == "Zs"  # full-width spaces stay
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other control characters escaped (`\\n`, `\\x85`), so that
+    every issue stays on its own `FILE:LINE:` line, whatever the data holds."""
+    if all(map(_printable, text)):
+        return text
+    return "".join(ch if _printable(ch) else ascii(ch)[1:-1] for ch in text)
+
+
+def _shown(name: str, value: object) -> object:
+    """A value as quoted in a message: on one line; data values cut short if long."""
+    if not isinstance(value, str):
+        return value
+    value = one_line(value)
+    if name in ("value", "key") and len(value) > MAX_VALUE:
+        return value[:MAX_VALUE] + "…"
+    return value
+
+
 def issue(code: str, file: str, line: int, path: Iterable[str | int] | str, *,
           severity: str = ERROR, subject: str = "", **values: object) -> Issue:
     """Build an Issue from the message registry."""
-    text = MESSAGES[code].format(**values)
+    text = MESSAGES[code].format(**{k: _shown(k, v) for k, v in values.items()})
     where = path if isinstance(path, str) else format_path(path)
-    return Issue(file, line, where, code, text, severity, subject)
+    return Issue(file, line, one_line(where), code, text, severity, subject)
 
 
 def errors(found: Iterable[Issue]) -> list[Issue]:

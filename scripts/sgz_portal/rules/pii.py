@@ -31,6 +31,7 @@ PROVINCES = frozenset(["11", "12", "13", "14", "15", "21", "22", "23", "31", "32
 # JCB 35, Discover/UnionPay 60/65, and the old domestic debit cards of the big banks (95xx).
 CARD_PREFIXES = ("4", "51", "52", "53", "54", "55", "35", "60", "62", "65", "81", "95")
 MOBILE_SHAPES = frozenset([(11,), (3, 4, 4), (3, 8), (7, 4)])
+MAX_GROUPS = 6  # no number judged here is written in more groups (a card: 4-4-4-4-3)
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\ufe58\ufe63"), "-")
 _SEP = r"(?:[ \t]?-[ \t]?|[ \t]{1,2})"
@@ -111,13 +112,20 @@ def _mobile(groups: list[str]) -> str | None:
 
 def _windows(run: str) -> list[tuple[int, int, list[str], bool]]:
     """(start, end, groups, whole run) for every stretch of groups that starts and ends at the
-    run's ends or at a plain space (a hyphen binds its neighbours), longest first."""
+    run's ends or at a plain space (a hyphen binds its neighbours) and holds 11 to 19
+    characters (the lengths judged here), longest first."""
     groups = list(_GROUP_RX.finditer(run))
     cut = [i == 0 or "-" not in run[groups[i - 1].end():g.start()] for i, g in enumerate(groups)]
     out = []
     for i in range(len(groups)):
-        for j in range(i, len(groups)):
-            if cut[i] and (j == len(groups) - 1 or cut[j + 1]):
+        if not cut[i]:
+            continue
+        size = 0
+        for j in range(i, min(len(groups), i + MAX_GROUPS)):
+            size += len(groups[j].group(0))
+            if size > 19:
+                break
+            if size >= 11 and (j == len(groups) - 1 or cut[j + 1]):
                 out.append((groups[i].start(), groups[j].end(), [g.group(0) for g in groups[i:j + 1]],
                             i == 0 and j == len(groups) - 1))
     return sorted(out, key=lambda w: (w[0] - w[1], w[0]))
@@ -129,10 +137,13 @@ def find_personal_info(text: str, as_of: dt.date) -> list[tuple[int, str, str, s
     norm, where = normalise(text)
     found: list[tuple[int, str, str, str]] = []
     for run in _RUN.finditer(norm):
-        taken: list[tuple[int, int]] = []
+        if run.end() - run.start() < 11:
+            continue
+        taken = bytearray(run.end() - run.start())  # 1 where a number was already found
+        windows = _windows(run.group(0))
         for judge in ("id", "card", "mobile"):
-            for start, end, groups, whole in _windows(run.group(0)):
-                if any(start < b and a < end for a, b in taken):
+            for start, end, groups, whole in windows:
+                if any(taken[start:end]):
                     continue
                 digits = "".join(groups)
                 masked, kind = None, ""
@@ -143,7 +154,7 @@ def find_personal_info(text: str, as_of: dt.date) -> list[tuple[int, str, str, s
                 elif judge == "mobile" and (masked := _mobile(groups)):
                     kind = "手机号"
                 if masked:
-                    taken.append((start, end))
+                    taken[start:end] = b"\x01" * (end - start)
                     a, b = where[run.start() + start], where[run.start() + end - 1] + 1
                     found.append((a, kind, masked, text[a:b]))
     return sorted(found)
