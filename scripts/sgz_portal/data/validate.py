@@ -117,8 +117,8 @@ class _Checker:
     def unique(self, located: list[Located], key: str = "id") -> dict[str, Located]:
         seen: dict[str, Located] = {}
         for doc, path, record in located:
-            value = record.get(key)
-            if not isinstance(value, (str, int, float, bool, type(None))):
+            value: Any = record.get(key)
+            if isinstance(value, (list, dict)):
                 continue  # a list or mapping where an id belongs: the schema reports it
             if value in seen:
                 other = seen[value]
@@ -129,13 +129,13 @@ class _Checker:
         return seen
 
     def ref(self, doc: Document, path: tuple, value: Any, known: dict, kind: str, source: str) -> bool:
-        if not isinstance(value, (str, int, float, bool, type(None))):
+        if isinstance(value, (list, dict)):
             return False  # not an id at all: the schema reports it
         if value in known:
             return True
         if source in self.raw.unreadable:
             return False  # that file could not be read; its parse error is already reported
-        self.add("unknown_ref", doc, path, kind=kind, value=value, hint=suggest(value, known))
+        self.add("unknown_ref", doc, path, kind=kind, value=value, hint=suggest(str(value), known))
         return False
 
 
