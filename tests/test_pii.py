@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from stdnum import luhn
 from stdnum.cn import ric
 
 from sgz_portal.pipeline import prepare
+from sgz_portal.rules.judge import NOT_FREE_TEXT
 from sgz_portal.rules.pii import find_personal_info
 
 AS_OF = dt.date(2025, 6, 30)
@@ -172,3 +174,38 @@ def test_mobile_in_a_phone_field_is_allowed_but_not_in_text(data: Path) -> None:
     assert found(data) == []
     edit(data, "stations.yaml", "    head: 王某某", "    head: 王某某 13900001234")
     assert [(c, p) for c, _, _, p in found(data)] == [("R11_personal_info", "stations[2].head")]
+
+
+# -- which fields are scanned: derived from the schemas ----------------------------------------
+
+SCHEMAS = Path(__file__).resolve().parents[1] / "scripts" / "sgz_portal" / "data" / "schemas"
+FREE_TEXT_DEFS = {"#/$defs/line", "#/$defs/text", "#/$defs/markdown"}
+
+
+def _free_text_keys() -> set[str]:
+    """Every property the schemas type as free text (a line, a text or Markdown), lists of them too."""
+    keys: set[str] = set()
+
+    def walk(node, key=None):
+        if isinstance(node, dict):
+            items = node.get("items")
+            ref = node.get("$ref") or (items.get("$ref") if isinstance(items, dict) else None)
+            if key is not None and ref in FREE_TEXT_DEFS:
+                keys.add(key)
+            for name, value in node.get("properties", {}).items():
+                walk(value, name)
+            for name, value in node.items():
+                if name != "properties":
+                    walk(value, key if name in ("items", "oneOf", "anyOf", "allOf", "then", "else") else None)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, key)
+    for path in SCHEMAS.glob("*.schema.json"):
+        walk(json.loads(path.read_text(encoding="utf-8")))
+    return keys
+
+
+def test_every_free_text_field_of_the_schemas_is_scanned():
+    free = _free_text_keys()
+    assert {"name", "title", "summary", "body", "note", "evaluator", "buyers", "address", "description"} <= free
+    assert free & NOT_FREE_TEXT == set()
