@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sgz_portal.cli import accepts_gzip
+from sgz_portal.site.serve import accepts_gzip
 
 BUDGET = 150_000  # bytes on the wire, headers included
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
