@@ -99,17 +99,42 @@ class RawData:
     unreadable: set[str] = field(default_factory=set)  # kinds with a file that failed to parse
 
 
-def _line_map(node: yaml.Node, path: Path_, out: dict[Path_, int]) -> None:
+def _line_map(node: yaml.Node, path: Path_, out: dict[Path_, int], wrong: list[tuple[int, str]],
+              role: str = "root") -> None:
+    """Record the line of every value; collect in `wrong` plain scalars where full-width
+    punctuation stands for YAML syntax (see _fullwidth_char)."""
     out[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
+    cls = type(node)
+    if cls is yaml.MappingNode:
         for key_node, value_node in node.value:
             key = key_node.value
             out[path + (key,)] = key_node.start_mark.line + 1
-            _line_map(value_node, path + (key,), out)
+            if type(key_node) is yaml.ScalarNode and (char := _fullwidth_char(key_node, "key")):
+                wrong.append((key_node.start_mark.line + 1, char))
+            _line_map(value_node, path + (key,), out, wrong, "value")
             out[path + (key,)] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
+    elif cls is yaml.SequenceNode:
+        role = "flow item" if getattr(node, "flow_style", False) else "item"
         for index, item in enumerate(node.value):
-            _line_map(item, path + (index,), out)
+            _line_map(item, path + (index,), out, wrong, role)
+    elif cls is yaml.ScalarNode and (char := _fullwidth_char(node, role)):
+        wrong.append((node.start_mark.line + 1, char))
+
+
+def _fullwidth_char(node: yaml.Node, role: str) -> str | None:
+    """Full-width punctuation the parser took for text although it was meant as syntax:
+    `[a，b]` (one item), `－ a` (no list), `- name：x` (an item, no key). The text of values
+    is free (`hours_note: QQ：123` is fine) and is not judged."""
+    value = node.value
+    if getattr(node, "style", None) or not isinstance(value, str):  # quoted: text on purpose
+        return None
+    if value.startswith("－"):
+        return "－"
+    if role == "flow item" and "，" in value:
+        return "，"
+    if role != "value" and "：" in value and re.match(r"^[a-z_][a-z0-9_]*\s*：", value):
+        return "："
+    return None
 
 
 # Limits that no file of the contract comes near; beyond them a file is refused before it is
@@ -151,43 +176,64 @@ class _Refused(Exception):
         self.code, self.line, self.values = code, line, values
 
 
+_STARTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
 def _guard(text: str) -> None:
     """One pass over the parser's events (iterative, so it cannot overflow the stack) before
     the document is composed: refuse deep nesting, aliases that refer to themselves, and
     aliases whose expansion exceeds ALIAS_BUDGET values."""
-    if "&" not in text and "*" not in text and len(text) < MAX_DEPTH:
-        return
     loader = _Loader(text)
+    try:
+        if "*" in text:
+            _guard_aliases(loader)
+        else:  # no alias can be written without `*`: only the depth matters
+            depth = 0
+            event = loader.get_event()
+            while event is not None and type(event) is not yaml.StreamEndEvent:
+                cls = type(event)
+                if cls in _STARTS:
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        raise _Refused("yaml_too_deep", event.start_mark.line + 1, limit=MAX_DEPTH)
+                elif cls in _ENDS:
+                    depth -= 1
+                event = loader.get_event()
+    finally:
+        loader.dispose()
+
+
+def _guard_aliases(loader: _Loader) -> None:
     sizes: dict[str, int] = {}
     stack: list[list[Any]] = [[None, 0]]  # [anchor, expanded size]
     added = 0
-    try:
-        while loader.check_event():
-            event = loader.get_event()
-            line = event.start_mark.line + 1 if event.start_mark else 1
-            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                stack.append([event.anchor, 0])
-                if len(stack) > MAX_DEPTH + 1:
-                    raise _Refused("yaml_too_deep", line, limit=MAX_DEPTH)
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                anchor, size = stack.pop()
-                if anchor is not None:
-                    sizes[anchor] = size + 1
-                stack[-1][1] += size + 1
-            elif isinstance(event, yaml.ScalarEvent):
-                if event.anchor is not None:
-                    sizes[event.anchor] = 1
-                stack[-1][1] += 1
-            elif isinstance(event, yaml.AliasEvent):
-                if any(frame[0] == event.anchor for frame in stack):
-                    raise _Refused("yaml_alias_recursive", line, name=event.anchor)
-                size = sizes.get(event.anchor or "", 1)
-                added += size
-                if added > ALIAS_BUDGET:
-                    raise _Refused("yaml_alias_budget", line, name=event.anchor, limit=ALIAS_BUDGET)
-                stack[-1][1] += size
-    finally:
-        loader.dispose()
+    event = loader.get_event()
+    while event is not None and type(event) is not yaml.StreamEndEvent:
+        cls = type(event)
+        if cls is yaml.ScalarEvent:
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+            stack[-1][1] += 1
+        elif cls in _STARTS:
+            stack.append([event.anchor, 0])
+            if len(stack) > MAX_DEPTH + 1:
+                raise _Refused("yaml_too_deep", event.start_mark.line + 1, limit=MAX_DEPTH)
+        elif cls in _ENDS:
+            anchor, size = stack.pop()
+            if anchor is not None:
+                sizes[anchor] = size + 1
+            stack[-1][1] += size + 1
+        elif cls is yaml.AliasEvent:
+            line = event.start_mark.line + 1
+            if any(frame[0] == event.anchor for frame in stack):
+                raise _Refused("yaml_alias_recursive", line, name=event.anchor)
+            size = sizes.get(event.anchor or "", 1)
+            added += size
+            if added > ALIAS_BUDGET:
+                raise _Refused("yaml_alias_budget", line, name=event.anchor, limit=ALIAS_BUDGET)
+            stack[-1][1] += size
+        event = loader.get_event()
 
 
 def _read_text(path: Path, rel: str) -> tuple[str | None, list[Issue]]:
@@ -304,35 +350,6 @@ def _syntax_issue(rel: str, text: str, err: yaml.YAMLError) -> Issue:
     return issue("yaml_syntax", rel, line, "", detail=words)
 
 
-def _fullwidth_in_values(rel: str, node: yaml.Node) -> Issue | None:
-    """Full-width punctuation the parser took for text although it was meant as syntax:
-    `[a，b]` (one item), `－ a` (no list), `- name：x` (an item, no key). Values of keys are
-    free text (`hours_note: QQ：123` is fine) and are not judged."""
-    todo: list[tuple[yaml.Node, str]] = [(node, "root")]
-    seen: set[int] = set()
-    while todo:
-        item, role = todo.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, yaml.ScalarNode):
-            value = item.value if not item.style and isinstance(item.value, str) else ""  # plain only
-            char = ("，" if role == "flow item" and "，" in value
-                    else "－" if value.startswith("－")
-                    else "：" if role != "value" and re.match(r"^[a-z_][a-z0-9_]*\s*：", value) else None)
-            if char:
-                return issue("yaml_fullwidth", rel, item.start_mark.line + 1, "", char=char,
-                             ascii=_FULLWIDTH[char])
-        elif isinstance(item, yaml.SequenceNode):
-            role = "flow item" if item.flow_style else "item"
-            todo.extend((child, role) for child in reversed(item.value))
-        elif isinstance(item, yaml.MappingNode):
-            for key, value in reversed(item.value):
-                todo.append((value, "value"))
-                todo.append((key, "key"))
-    return None
-
-
 def read_document(path: Path, rel: str) -> tuple[Document | None, list[Issue]]:
     """Parse one YAML file; any mistake becomes an Issue at its line, never a traceback."""
     text, problems = _read_text(path, rel)
@@ -356,10 +373,11 @@ def read_document(path: Path, rel: str) -> tuple[Document | None, list[Issue]]:
         loader.dispose()
     lines: dict[Path_, int] = {}
     if node is not None:
-        wrong = _fullwidth_in_values(rel, node)
-        if wrong is not None:
-            return None, [wrong]
-        _line_map(node, (), lines)
+        wrong: list[tuple[int, str]] = []
+        _line_map(node, (), lines, wrong)
+        if wrong:
+            line, char = min(wrong)
+            return None, [issue("yaml_fullwidth", rel, line, "", char=char, ascii=_FULLWIDTH[char])]
     return Document(rel, data, lines), []
 
 
