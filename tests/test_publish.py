@@ -243,3 +243,19 @@ def test_interrupted_build_stops_quietly_and_keeps_the_old_site(tmp_path, signum
     assert "Traceback" not in out + err
     assert state(site) == "old"
     assert leftovers(site) == []
+
+
+def test_interrupt_during_the_swap_waits_for_it_and_says_the_new_site_is_out(tmp_path, fake_render,
+                                                                           monkeypatch, capsys):
+    """Ctrl-C held back while the names are swapped: the site is complete (new), and the one
+    line says so rather than claiming the old site was kept."""
+    site = make_site(tmp_path / "site", "old")
+    real_exchange = publish.exchange
+
+    def exchange(a, b):
+        os.kill(os.getpid(), signal.SIGINT)  # arrives in the middle of the swap
+        return real_exchange(a, b)
+    monkeypatch.setattr(publish, "exchange", exchange)
+    assert build(site) == 130
+    assert capsys.readouterr().err.strip().splitlines()[-1] == "已中断:新网站已发布。"
+    assert state(site) == "new"

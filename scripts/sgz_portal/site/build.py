@@ -154,13 +154,14 @@ def build(data_dir: Path, site_dir: Path, config_file: Path) -> int:
             where = f"{err.filename}:{err.lineno}: " if isinstance(err, TemplateSyntaxError) else ""
             print(f"生成网站失败,原有的 site/ 保持不变:{where}{err}", file=sys.stderr)
             return 1
-        try:
-            publish.swap(tmp, site_dir)
-        except OSError as err:
-            shutil.rmtree(tmp, ignore_errors=True)
-            print(f"发布失败,原有的 site/ 保持不变:{err}", file=sys.stderr)
-            return 1
-        published = True
+        with publish.signals_held():  # an interrupt during the swap is told apart from one before it
+            try:
+                publish.swap(tmp, site_dir)
+            except OSError as err:
+                shutil.rmtree(tmp, ignore_errors=True)
+                print(f"发布失败,原有的 site/ 保持不变:{err}", file=sys.stderr)
+                return 1
+            published = True
         print(f"已生成 {site_dir}(判定日期 {prepared.portal.site.as_of})。{summary(prepared.issues)}")
         return 0
     print(INTERRUPTED_AFTER if published else INTERRUPTED_BUILD, file=sys.stderr)

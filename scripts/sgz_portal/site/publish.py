@@ -89,7 +89,7 @@ def staging(site_dir: Path) -> Iterator[Path]:
 
 
 @contextmanager
-def _signals_held() -> Iterator[None]:
+def signals_held() -> Iterator[None]:
     """Ctrl-C and SIGTERM wait until the names are swapped (they are delivered right after)."""
     try:
         old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
@@ -106,7 +106,7 @@ def swap(new: Path, site_dir: Path) -> None:
     """Put `new` in place of `site_dir`; the old site is deleted afterwards."""
     new.chmod(0o755)
     old: Path | None = None
-    with _signals_held():
+    with signals_held():
         if not site_dir.exists() and not site_dir.is_symlink():
             os.rename(new, site_dir)
         elif exchange(new, site_dir):
