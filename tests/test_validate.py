@@ -51,9 +51,8 @@ def test_fixture_is_valid(data: Path) -> None:
 def test_yaml_syntax_error_has_line(data: Path) -> None:
     edit(data, "agencies.yaml", "    local: true", "    local: [true")
     [found] = problems(data)
-    assert (found.code, found.file) == ("yaml_syntax", "data/agencies.yaml")
-    assert found.line in (7, 8)
-    assert str(found).startswith(f"data/agencies.yaml:{found.line}: YAML 格式错误")
+    assert (found.code, found.file, found.line) == ("yaml_unclosed_bracket", "data/agencies.yaml", 7)
+    assert str(found) == "data/agencies.yaml:7: 这一行的 [ 没有配对的 ],请补上(或检查其中的逗号和冒号)"
 
 
 def test_duplicate_key(data: Path) -> None:
@@ -63,7 +62,7 @@ def test_duplicate_key(data: Path) -> None:
 
 def test_not_utf8(data: Path) -> None:
     (data / "agencies.yaml").write_bytes("agencies: []\n# 机构".encode("gb18030"))
-    assert triples(data)[0][:2] == ("encoding", "data/agencies.yaml")
+    assert triples(data) == [("encoding_gbk", "data/agencies.yaml", 2)]
 
 
 def test_missing_file(data: Path) -> None:

@@ -11,6 +11,38 @@ from sgz_portal.data.issues import MESSAGES
 from sgz_portal.rules.judge import RULES
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# A file that gets the message, for the mistakes of reading (tests/test_yaml_errors.py reads each
+# one and checks that it gets exactly this code). Bytes: the file as saved in another encoding.
+EXAMPLES: dict[str, str | bytes] = {
+    "encoding": b"name: \xff\xfe\n",
+    "encoding_gbk": "name: 示例市社会工作服务平台\n".encode("gbk"),
+    "yaml_syntax": "name: 示例\n---\nname: 示例\n",
+    "yaml_unclosed_quote": 'name: "示例市社会工作服务平台\npublisher: 示例市民政局\n',
+    "yaml_unclosed_bracket": "phone: [\"0830-1234567\"\nhead: 王某某\n",
+    "yaml_tab": "contact:\n\tphone: \"0830-1234567\"\n",
+    "yaml_fullwidth": "name: 示例\npublisher：示例市民政局\nregion: \"990100\"\n",
+    "duplicate_key": "name: 示例\nname: 示例二\n",
+    "yaml_too_deep": "a: " + "[" * 70 + "]" * 70 + "\n",
+    "yaml_alias_recursive": "a: &x [*x]\n",
+    "yaml_alias_budget": "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
+        f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcde", "bcdef")),
+}
+
+
+def _example(code: str) -> str:
+    """The example of `code` for a Markdown table cell."""
+    if code not in EXAMPLES:
+        return ""
+    value = EXAMPLES[code]
+    if isinstance(value, bytes):
+        try:
+            return f"用 GBK 保存的 `{value.decode('gbk').strip()}`" if code == "encoding_gbk" else "含有非 UTF-8 字节的文件"
+        except UnicodeDecodeError:
+            return "含有非 UTF-8 字节的文件"
+    text = value if len(value) < 200 else value[:60] + "…"
+    lines = [line.replace("\t", "⇥").replace("|", "\\|") for line in text.splitlines()]
+    return "<br>".join(f"`{line}`" if line.strip() else "" for line in lines)
 TARGET = ROOT / "DATA-ERRORS.md"
 
 
@@ -23,10 +55,10 @@ def render() -> str:
         "",
         "## 数据错误(有错误时不生成网站)",
         "",
-        "| 代码 code | 说明 message |",
-        "|---|---|",
+        "| 代码 code | 说明 message | 例子 example(⇥ 为 Tab) |",
+        "|---|---|---|",
     ]
-    lines += [f"| `{code}` | {text} |" for code, text in MESSAGES.items() if not code.startswith("R")]
+    lines += [f"| `{code}` | {text} | {_example(code)} |" for code, text in MESSAGES.items() if not code.startswith("R")]
     lines += ["", "## 信息公开规则(`data/rules.yaml` 可调整阈值和级别)", "",
               "| # | 规则 id | 名称 | 默认级别 | 默认参数 | 代码 code | 说明 |", "|---|---|---|---|---|---|---|"]
     for rule in RULES:

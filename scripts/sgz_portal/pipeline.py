@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sgz_portal.data import model
 from sgz_portal.data.issues import Issue, errors, issue
-from sgz_portal.data.load import load
+from sgz_portal.data.load import RawData, load
 from sgz_portal.data.model import Portal
 from sgz_portal.data.validate import parse_date, validate
 from sgz_portal.rules import judge as rules
@@ -34,7 +34,14 @@ def as_of_override() -> tuple[dt.date | None, list[Issue]]:
     if not value:
         return None, []
     date = parse_date(value)
-    return (date, []) if date else (None, [issue("as_of_env", "PORTAL_AS_OF", 1, "", value=value)])
+    return (date, []) if date else (None, [issue("as_of_env", "", 0, "", value=value)])
+
+
+def _as_of_of(raw: RawData) -> dt.date:
+    """The as-of date site.yaml gives, or today: the date rule 11 judges birth dates at when the
+    data has errors (and so no model)."""
+    site = raw.site.data if raw.site is not None and isinstance(raw.site.data, dict) else {}
+    return parse_date(site.get("as_of")) or dt.date.today()
 
 
 def prepare(data_dir: Path, as_of: dt.date | None = None) -> Prepared:
@@ -44,6 +51,8 @@ def prepare(data_dir: Path, as_of: dt.date | None = None) -> Prepared:
     found += read_issues
     found += validate(raw)
     if errors(found):
+        # Personal information is looked for whatever else is wrong: every mistake at once.
+        found += rules.personal_info(raw, as_of or env_date or _as_of_of(raw))
         return Prepared(None, sorted(set(found)))
     portal = model.build(raw, as_of or env_date)
     found += rules.judge(portal, raw)

@@ -7,7 +7,7 @@ the same sentence for the same mistake, and tests can assert codes.
 from __future__ import annotations
 
 import difflib
-from collections import defaultdict
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -19,8 +19,16 @@ MESSAGES: dict[str, str] = {
     # reading
     "missing_data_dir": "找不到数据目录",
     "missing_file": "缺少必需的数据文件",
-    "encoding": "文件不是 UTF-8 编码,请用 UTF-8 保存",
+    "encoding": "文件不是 UTF-8 编码(从这一行起无法识别),请用 UTF-8 保存",
+    "encoding_gbk": "文件看起来是 GBK/GB18030 编码(记事本、WPS 的“ANSI”),请另存为 UTF-8:记事本“另存为”→“编码”选 UTF-8;WPS“另存为”→“编码”选 UTF-8;VS Code 点右下角的“GB 18030”→“通过编码保存”→“UTF-8”",
     "yaml_syntax": "YAML 格式错误:{detail}",
+    "yaml_unclosed_quote": "这一行的引号 {quote} 没有闭合(到文件末尾都没有找到配对的 {quote}),请补上",
+    "yaml_unclosed_bracket": "这一行的 {bracket} 没有配对的 {closing},请补上(或检查其中的逗号和冒号)",
+    "yaml_tab": "这一行用了制表符(Tab)缩进,YAML 只能用空格缩进,请把 Tab 换成空格",
+    "yaml_fullwidth": "这一行用了全角的“{char}”,YAML 的语法符号要用半角的“{ascii}”",
+    "yaml_too_deep": "嵌套超过 {limit} 层,请检查括号和缩进",
+    "yaml_alias_recursive": "别名 *{name} 引用了包含它自己的内容,请直接写出内容",
+    "yaml_alias_budget": "别名 *{name} 等展开后超过 {limit} 项,疑似“别名炸弹”,请直接写出内容,不要用 & 和 * 复制大段内容",
     "duplicate_key": "键“{key}”重复出现",
     "wrong_extension": "文件扩展名应为 .yaml,此文件不会被读取",
     # shape (JSON Schema)
@@ -83,6 +91,8 @@ MESSAGES: dict[str, str] = {
     "R12_plan_target_missed": "约束性指标“{name}”{year} 年目标为{comparison} {target},实际为 {value}({source}),未达到目标",
     "R13_fund_quarter_missing": "{quarter}的收支未公开(应在 {due} 前公开)",
     "R13_fund_negative_balance": "{date} 公开后累计结余为 {balance} 元,结余不能为负数",
+    "R14_planned_started": "服务期已于 {start} 开始,项目状态仍为“筹备中”(planned),请更新为 active",
+    "R14_active_ended": "服务期已于 {end} 结束 {days} 天,项目状态仍为“实施中”(active),请更新为 completed 或 terminated",
 }
 
 KIND_WORDS = {
@@ -104,6 +114,8 @@ class Issue:
     subject: str = ""  # station or project id the finding is about, if any
 
     def __str__(self) -> str:
+        if not self.file:  # a problem of the environment (PORTAL_AS_OF), not of a data file
+            return self.message
         where = f"{self.file}:{self.line}"
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
@@ -119,12 +131,37 @@ def format_path(path: Iterable[str | int]) -> str:
     return out
 
 
+MAX_VALUE = 60  # characters of a value from the data quoted in a message
+
+
+def _printable(ch: str) -> bool:
+    return ch.isprintable() or unicodedata.category(ch) == "Zs"  # full-width spaces stay
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other control characters escaped (`\\n`, `\\x85`), so that
+    every issue stays on its own `FILE:LINE:` line, whatever the data holds."""
+    if all(map(_printable, text)):
+        return text
+    return "".join(ch if _printable(ch) else ascii(ch)[1:-1] for ch in text)
+
+
+def _shown(name: str, value: object) -> object:
+    """A value as quoted in a message: on one line; data values cut short if long."""
+    if not isinstance(value, str):
+        return value
+    value = one_line(value)
+    if name in ("value", "key") and len(value) > MAX_VALUE:
+        return value[:MAX_VALUE] + "…"
+    return value
+
+
 def issue(code: str, file: str, line: int, path: Iterable[str | int] | str, *,
           severity: str = ERROR, subject: str = "", **values: object) -> Issue:
     """Build an Issue from the message registry."""
-    text = MESSAGES[code].format(**values)
+    text = MESSAGES[code].format(**{k: _shown(k, v) for k, v in values.items()})
     where = path if isinstance(path, str) else format_path(path)
-    return Issue(file, line, where, code, text, severity, subject)
+    return Issue(file, line, one_line(where), code, text, severity, subject)
 
 
 def errors(found: Iterable[Issue]) -> list[Issue]:
@@ -135,11 +172,15 @@ def report(found: Iterable[Issue]) -> str:
     """Human report: one line per issue, sorted by file and line, then a count."""
     found = sorted(set(found))
     lines = [str(i) for i in found]
-    counts: dict[str, int] = defaultdict(int)
-    for i in found:
-        counts[i.severity] += 1
-    lines.append(f"共 {counts[ERROR]} 个错误,{counts[WARNING]} 个提醒。")
+    lines.append(summary(found))
     return "\n".join(lines)
+
+
+def summary(found: Iterable[Issue]) -> str:
+    """The one count line `check` and `build` both print."""
+    found = set(found)
+    n_err = len(errors(found))
+    return f"共 {n_err} 个错误,{len(found) - n_err} 个提醒。"
 
 
 def suggest(value: str, candidates: Iterable[str]) -> str:

@@ -43,10 +43,17 @@ for _first, _resolvers in _Loader.yaml_implicit_resolvers.items():
 def _no_duplicate_keys(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue  # `<<: *defaults` may be overridden by the keys written next to it
         key = loader.construct_object(key_node, deep=deep)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(None, None, "found unhashable key", key_node.start_mark) from None
         if key in seen:
             raise _DuplicateKey(str(key), key_node.start_mark.line + 1)
         seen[key] = key_node.start_mark.line + 1
+    loader.flatten_mapping(node)
     return loader.construct_mapping(node, deep=deep)
 
 
@@ -94,40 +101,285 @@ class RawData:
     unreadable: set[str] = field(default_factory=set)  # kinds with a file that failed to parse
 
 
-def _line_map(node: yaml.Node, path: Path_, out: dict[Path_, int]) -> None:
+def _line_map(node: yaml.Node, path: Path_, out: dict[Path_, int], wrong: list[tuple[int, str]],
+              role: str = "root") -> None:
+    """Record the line of every value; collect in `wrong` plain scalars where full-width
+    punctuation stands for YAML syntax (see _fullwidth_char)."""
     out[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
+    cls = type(node)
+    if cls is yaml.MappingNode:
         for key_node, value_node in node.value:
             key = key_node.value
             out[path + (key,)] = key_node.start_mark.line + 1
-            _line_map(value_node, path + (key,), out)
+            if type(key_node) is yaml.ScalarNode and (char := _fullwidth_char(key_node, "key")):
+                wrong.append((key_node.start_mark.line + 1, char))
+            _line_map(value_node, path + (key,), out, wrong, "value")
             out[path + (key,)] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
+    elif cls is yaml.SequenceNode:
+        role = "flow item" if getattr(node, "flow_style", False) else "item"
         for index, item in enumerate(node.value):
-            _line_map(item, path + (index,), out)
+            _line_map(item, path + (index,), out, wrong, role)
+    elif cls is yaml.ScalarNode and (char := _fullwidth_char(node, role)):
+        wrong.append((node.start_mark.line + 1, char))
+
+
+def _fullwidth_char(node: yaml.Node, role: str) -> str | None:
+    """Full-width punctuation the parser took for text although it was meant as syntax:
+    `[a，b]` (one item), `－ a` (no list), `- name：x` (an item, no key). The text of values
+    is free (`hours_note: QQ：123` is fine) and is not judged."""
+    value = node.value
+    if getattr(node, "style", None) or not isinstance(value, str):  # quoted: text on purpose
+        return None
+    if value.startswith("－"):
+        return "－"
+    if role == "flow item" and "，" in value:
+        return "，"
+    if role != "value" and "：" in value and re.match(r"^[a-z_][a-z0-9_]*\s*：", value):
+        return "："
+    return None
+
+
+# Limits that no file of the contract comes near; beyond them a file is refused before it is
+# built in memory: a "billion laughs" of nested aliases, or brackets nested deep enough to
+# exhaust the parser's stack.
+MAX_DEPTH = 64
+ALIAS_BUDGET = 10_000  # values that aliases may add to a file, in total
+
+_FULLWIDTH = {"：": ":", "，": ",", "－": "-"}
+# Full-width punctuation where YAML expects its syntax: after an (ASCII) key, as a list dash,
+# or between the items of a [..] / {..} list.
+_FULLWIDTH_SYNTAX = (
+    ("：", re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_-]*\s*：")),
+    ("－", re.compile(r"^\s*－\s")),
+    ("，", re.compile(r"^[^#'\"]*[\[{][^\]}'\"]*，")),
+)
+# libyaml's problems, in the words an editor understands.
+_PROBLEM_WORDS = (
+    ("mapping values are not allowed", "这里不能出现“键: 值”,请检查上一行的缩进,或给含有冒号的文字加引号"),
+    ("could not find expected ':'", "缺少冒号“:”(键和值之间要用半角冒号加一个空格)"),
+    ("did not find expected key", "缩进没有对齐,同一层的键要对齐"),
+    ("did not find expected '-' indicator", "列表的缩进没有对齐,同一列表的“- ”要对齐"),
+    ("expected <block end>", "缩进没有对齐,同一层的键要对齐"),
+    ("cannot start any token", "这个字符不能作为值的开头,请给这个值加引号"),
+    ("found undefined alias", "使用了未定义的别名(*)"),
+    ("found unhashable key", "键必须是简单的文字"),
+    ("could not determine a constructor", "不支持的 YAML 标签(!...),请去掉"),
+    ("control characters are not allowed", "文件中有不可见的控制字符,请删除"),
+    ("found duplicate anchor", "锚点(&)名称重复"),
+    ("another document", "一个文件只能有一份数据,请去掉多余的“---”"),
+)
+
+
+class _Refused(Exception):
+    """A file refused before it is built: too deep, or aliases that expand too far."""
+
+    def __init__(self, code: str, line: int, **values: Any) -> None:
+        super().__init__(code)
+        self.code, self.line, self.values = code, line, values
+
+
+_STARTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def _guard(text: str) -> None:
+    """One pass over the parser's events (iterative, so it cannot overflow the stack) before
+    the document is composed: refuse deep nesting, aliases that refer to themselves, and
+    aliases whose expansion exceeds ALIAS_BUDGET values."""
+    loader = _Loader(text)
+    try:
+        if "*" in text:
+            _guard_aliases(loader)
+        else:  # no alias can be written without `*`: only the depth matters
+            depth = 0
+            event = loader.get_event()
+            while event is not None and type(event) is not yaml.StreamEndEvent:
+                cls = type(event)
+                if cls in _STARTS:
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        raise _Refused("yaml_too_deep", event.start_mark.line + 1, limit=MAX_DEPTH)
+                elif cls in _ENDS:
+                    depth -= 1
+                event = loader.get_event()
+    finally:
+        loader.dispose()
+
+
+def _guard_aliases(loader: _Loader) -> None:
+    sizes: dict[str, int] = {}
+    stack: list[list[Any]] = [[None, 0]]  # [anchor, expanded size]
+    added = 0
+    event = loader.get_event()
+    while event is not None and type(event) is not yaml.StreamEndEvent:
+        cls = type(event)
+        if cls is yaml.ScalarEvent:
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+            stack[-1][1] += 1
+        elif cls in _STARTS:
+            stack.append([event.anchor, 0])
+            if len(stack) > MAX_DEPTH + 1:
+                raise _Refused("yaml_too_deep", event.start_mark.line + 1, limit=MAX_DEPTH)
+        elif cls in _ENDS:
+            anchor, size = stack.pop()
+            if anchor is not None:
+                sizes[anchor] = size + 1
+            stack[-1][1] += size + 1
+        elif cls is yaml.AliasEvent:
+            line = event.start_mark.line + 1
+            if any(frame[0] == event.anchor for frame in stack):
+                raise _Refused("yaml_alias_recursive", line, name=event.anchor)
+            size = sizes.get(event.anchor or "", 1)
+            added += size
+            if added > ALIAS_BUDGET:
+                raise _Refused("yaml_alias_budget", line, name=event.anchor, limit=ALIAS_BUDGET)
+            stack[-1][1] += size
+        event = loader.get_event()
+
+
+def _read_text(path: Path, rel: str) -> tuple[str | None, list[Issue]]:
+    """The file as text: UTF-8, with or without a BOM, any line ends. A GBK/GB18030 file (what
+    Notepad and WPS save as "ANSI" on Chinese Windows) is named as such."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None, [issue("encoding", rel, line, "")]
+    if re.search(r"[\u4e00-\u9fff]", text):
+        return None, [issue("encoding_gbk", rel, line, "")]
+    return None, [issue("encoding", rel, line, "")]
+
+
+def _fullwidth(lines: list[str], first: int, last: int) -> tuple[int, str] | None:
+    """The line (1-based, searched from `last` back to `first`) where full-width punctuation
+    stands for YAML syntax, and the character."""
+    for n in range(min(last, len(lines)), max(first, 1) - 1, -1):
+        for char, rx in _FULLWIDTH_SYNTAX:
+            if rx.search(lines[n - 1]):
+                return n, char
+    return None
+
+
+_OPENING_QUOTE = re.compile(r"""^\s*(?:-\s+)*(?:[^\s#'"\[{][^#]*?:\s+)?(["'])(.*)$""")
+_BLOCK_SCALAR = re.compile(r":\s*[|>][-+0-9]*\s*(?:#.*)?$")
+
+
+def _unclosed_quote(lines: list[str], last: int) -> tuple[int, str] | None:
+    """The last line up to `last` whose value opens a quote it does not close (the parser then
+    reads on to the next quote, lines later, and trips over what follows)."""
+    found = None
+    block: int | None = None  # indentation of the key of a `|` / `>` block being skipped
+    for n, line in enumerate(lines[:last], start=1):
+        indent = len(line) - len(line.lstrip())
+        if block is not None and (not line.strip() or indent > block):
+            continue
+        block = indent if _BLOCK_SCALAR.search(line) else None
+        match = _OPENING_QUOTE.match(line)
+        if match:
+            quote, rest = match[1], match[2]
+            closed = ("'" in rest.replace("''", "")) if quote == "'" else re.search(r'(?<!\\)"', rest)
+            if not closed:
+                found = (n, quote)
+    return found
+
+
+def _open_bracket(text: str) -> tuple[int, str] | None:
+    """The line and character of the first `[` or `{` never closed (quotes and comments skipped)."""
+    stack: list[tuple[int, str]] = []
+    line, quote, comment = 1, "", False
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            line, comment = line + 1, False
+        elif comment:
+            continue
+        elif quote:
+            if ch == quote and (quote == "'" or text[i - 1] != "\\"):
+                quote = ""
+        elif ch in "\"'" and (i == 0 or text[i - 1] in " \t[{,:-\n"):
+            quote = ch
+        elif ch == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            comment = True
+        elif ch in "[{":
+            stack.append((line, ch))
+        elif ch in "]}" and stack:
+            stack.pop()
+    return stack[0] if stack else None
+
+
+def _syntax_issue(rel: str, text: str, err: yaml.YAMLError) -> Issue:
+    """A parser error as an Issue at the line of the mistake, in Chinese where we can."""
+    context = getattr(err, "context", None) or ""
+    problem = getattr(err, "problem", None) or str(err)
+    start = getattr(err, "context_mark", None)
+    mark = getattr(err, "problem_mark", None) or start
+    line = mark.line + 1 if mark else 1
+    if isinstance(err, yaml.reader.ReaderError):
+        line = text.count("\n", 0, err.position) + 1
+        return issue("yaml_syntax", rel, line, "", detail="文件中有不可见的控制字符,请删除")
+    lines = text.splitlines()
+    if start is not None and "quoted scalar" in context:
+        quote = text[start.index] if start.index < len(text) else '"'
+        return issue("yaml_unclosed_quote", rel, start.line + 1, "", quote=quote)
+    if start is not None and ("flow sequence" in context or "flow mapping" in context):
+        bracket = "[" if "sequence" in context else "{"
+        found = _fullwidth(lines, start.line + 1, line)
+        if found and found[1] == "，":
+            return issue("yaml_fullwidth", rel, found[0], "", char="，", ascii=",")
+        return issue("yaml_unclosed_bracket", rel, start.line + 1, "", bracket=bracket,
+                     closing="]" if bracket == "[" else "}")
+    if "flow node" in context or "expected node content" in problem:
+        opened = _open_bracket(text)
+        if opened:
+            return issue("yaml_unclosed_bracket", rel, opened[0], "", bracket=opened[1],
+                         closing="]" if opened[1] == "[" else "}")
+    tab_line = next((n for n in (line, (start.line + 1) if start else line)
+                     if 0 < n <= len(lines) and "\t" in lines[n - 1][:len(lines[n - 1]) - len(lines[n - 1].lstrip())]),
+                    None)
+    if tab_line is not None or "tab character" in problem or "'\\t'" in problem:
+        return issue("yaml_tab", rel, tab_line or line, "")
+    found = _fullwidth(lines, min(line, (start.line + 1) if start else line) - 2, line)
+    if found:
+        return issue("yaml_fullwidth", rel, found[0], "", char=found[1], ascii=_FULLWIDTH[found[1]])
+    quoted = _unclosed_quote(lines, line)
+    if quoted:
+        return issue("yaml_unclosed_quote", rel, quoted[0], "", quote=quoted[1])
+    words = next((w for english, w in _PROBLEM_WORDS if english in problem), problem)
+    return issue("yaml_syntax", rel, line, "", detail=words)
 
 
 def read_document(path: Path, rel: str) -> tuple[Document | None, list[Issue]]:
-    """Parse one YAML file; a syntax error becomes an Issue, never a traceback."""
+    """Parse one YAML file; any mistake becomes an Issue at its line, never a traceback."""
+    text, problems = _read_text(path, rel)
+    if text is None:
+        return None, problems
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return None, [issue("encoding", rel, 1, "")]
+        _guard(text)
+    except _Refused as refused:
+        return None, [issue(refused.code, rel, refused.line, "", **refused.values)]
+    except yaml.YAMLError as err:
+        return None, [_syntax_issue(rel, text, err)]
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except _DuplicateKey as dup:
         return None, [issue("duplicate_key", rel, dup.line, dup.key, key=dup.key)]
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else 1
-        return None, [issue("yaml_syntax", rel, line, "", detail=err.problem or str(err))]
+    except yaml.YAMLError as err:
+        return None, [_syntax_issue(rel, text, err)]
     finally:
         loader.dispose()
     lines: dict[Path_, int] = {}
     if node is not None:
-        _line_map(node, (), lines)
+        wrong: list[tuple[int, str]] = []
+        _line_map(node, (), lines, wrong)
+        if wrong:
+            line, char = min(wrong)
+            return None, [issue("yaml_fullwidth", rel, line, "", char=char, ascii=_FULLWIDTH[char])]
     return Document(rel, data, lines), []
 
 

@@ -87,9 +87,21 @@ def _to_issues(doc: Document, error: ValidationError) -> list[Issue]:
 
 
 def check_shape(doc: Document, schema: str) -> list[Issue]:
-    """All shape problems of one document."""
-    found: list[Issue] = []
+    """All shape problems of one document, one per value: when several parts of the schema
+    refuse the same value (a report's period is checked by its own pattern and again by the
+    rule for its type), the most specific one (deepest in the schema) speaks."""
+    best: dict[tuple, tuple[int, list[Issue]]] = {}
+    order: list[tuple] = []
     for error in validator(schema).iter_errors(doc.data):
         for leaf in _leaves(error):
-            found.extend(_to_issues(doc, leaf))
-    return found
+            depth = len(leaf.absolute_schema_path)
+            for found in _to_issues(doc, leaf):
+                key = (found.path, found.code in ("schema_required", "schema_unknown_key"))
+                if key not in best:
+                    order.append(key)
+                    best[key] = (depth, [found])
+                elif depth > best[key][0]:
+                    best[key] = (depth, [found])
+                elif depth == best[key][0] and found not in best[key][1] and key[1]:
+                    best[key][1].append(found)
+    return [found for key in order for found in best[key][1]]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sgz_portal.data import files
-from sgz_portal.data.issues import WARNING, Issue, issue, suggest
+from sgz_portal.data.issues import WARNING, Issue, format_path, issue, suggest
 from sgz_portal.data.load import (
     Document,
     Located,
@@ -28,6 +28,13 @@ from sgz_portal.data.schema import check_shape
 LEVELS = ["province", "city", "county", "township", "village"]
 LEVEL_WORDS = {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇级",
                "village": "村级"}
+
+
+def _level_word(level: Any) -> str:
+    """The level of a (possibly broken) record, in words."""
+    return LEVEL_WORDS.get(level, str(level)) if isinstance(level, str) else "未知层级"
+
+
 DATE_KEYS = {"as_of", "established", "verified", "signed", "start", "end", "published", "date", "since"}
 ATTACHMENT_TYPES = set(files.KINDS)
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -58,8 +65,12 @@ class _Checker:
         self.broken: set[tuple[str, tuple]] = set()  # (file, record path) with shape errors
         self.referenced: set[Path] = set()  # attachments the data references (resolved paths)
         self.max_bytes = _max_mb(raw) * 1024 * 1024
+        self.shaped: set[tuple[str, str]] = set()  # (file, key path) the schema already complained about
 
     def add(self, code: str, doc: Document, path: tuple, **values: Any) -> None:
+        """Report a problem, unless the schema already reported this very value (one message per mistake)."""
+        if (doc.file, format_path(path)) in self.shaped:
+            return
         self.found.append(issue(code, doc.file, doc.line(path), path, **values))
 
     def sound(self, located: Iterable[Located]) -> list[Located]:
@@ -77,6 +88,7 @@ class _Checker:
         for doc, schema in docs:
             for found in check_shape(doc, schema):
                 self.found.append(found)
+                self.shaped.add((doc.file, found.path))
                 self.broken.add((doc.file, self._record_of(doc, found.path)))
 
     @staticmethod
@@ -170,7 +182,9 @@ class _Checker:
     def unique(self, located: list[Located], key: str = "id") -> dict[str, Located]:
         seen: dict[str, Located] = {}
         for doc, path, record in located:
-            value = record.get(key)
+            value: Any = record.get(key)
+            if isinstance(value, (list, dict)):
+                continue  # a list or mapping where an id belongs: the schema reports it
             if value in seen:
                 other = seen[value]
                 where = f"{other[0].file}:{other[0].line(other[1] + (key,))}"
@@ -180,11 +194,13 @@ class _Checker:
         return seen
 
     def ref(self, doc: Document, path: tuple, value: Any, known: dict, kind: str, source: str) -> bool:
+        if isinstance(value, (list, dict)):
+            return False  # not an id at all: the schema reports it
         if value in known:
             return True
         if source in self.raw.unreadable:
             return False  # that file could not be read; its parse error is already reported
-        self.add("unknown_ref", doc, path, kind=kind, value=value, hint=suggest(value, known))
+        self.add("unknown_ref", doc, path, kind=kind, value=value, hint=suggest(str(value), known))
         return False
 
 
@@ -200,7 +216,7 @@ def _check_regions(c: _Checker) -> dict[str, Located]:
             actual: Any = regions[parent][2].get("level")
             if level in LEVELS and LEVELS.index(level) > 0 and actual != LEVELS[LEVELS.index(level) - 1]:
                 c.add("wrong_level", doc, path + ("parent",), kind="上级区划", value=parent,
-                      actual=LEVEL_WORDS.get(actual, actual),
+                      actual=_level_word(actual),
                       expected=LEVEL_WORDS[LEVELS[LEVELS.index(level) - 1]])
     return regions
 
@@ -241,12 +257,12 @@ def _check_stations(c: _Checker, regions: dict, services: dict, agencies: dict) 
             want = LEVELS[LEVELS.index(level) - 1]
             if actual != want:
                 c.add("wrong_level", doc, path + ("parent",), kind="上级站点", value=st["parent"],
-                      actual=LEVEL_WORDS.get(actual, actual), expected=LEVEL_WORDS[want])
+                      actual=_level_word(actual), expected=LEVEL_WORDS[want])
         if c.ref(doc, path + ("region",), st.get("region"), regions, "区划", "regions"):
             actual = regions[st["region"]][2].get("level")
             if actual != level:
                 c.add("wrong_level", doc, path + ("region",), kind="区划", value=st["region"],
-                      actual=LEVEL_WORDS.get(actual, actual), expected=LEVEL_WORDS[level])
+                      actual=_level_word(actual), expected=LEVEL_WORDS[level])
         if "operator" in st:  # required below city level by the schema
             c.ref(doc, path + ("operator",), st["operator"], agencies, "运营机构", "agencies")
         for i, service in enumerate(st.get("services", [])):
@@ -273,9 +289,11 @@ def _check_projects(c: _Checker, stations: dict, agencies: dict) -> None:
             c.add("period_order", doc, ("agreement", "end"), start=start, end=end)
         if "document" in agreement:
             c.attachment(doc, ("agreement", "document"), agreement["document"])
-        c.unique([(doc, ("indicators", i), r) for i, r in enumerate(project.get("indicators", []))])
+        c.unique([(doc, ("indicators", i), r) for i, r in enumerate(project.get("indicators", []))
+                  if isinstance(r, dict)])
         for i, report in enumerate(project.get("reports", [])):
-            _check_report(c, doc, ("reports", i), report)
+            if isinstance(report, dict):
+                _check_report(c, doc, ("reports", i), report)
 
 
 def _check_report(c: _Checker, doc: Document, path: tuple, report: dict) -> None:
@@ -338,7 +356,8 @@ def validate(raw: RawData) -> list[Issue]:
             c.dates(doc, doc.data)
     regions = _check_regions(c)
     site = raw.site.data if raw.site and isinstance(raw.site.data, dict) else {}
-    if raw.site and "region" in site and site["region"] not in regions and (raw.site.file, ()) not in c.broken:
+    if (raw.site and isinstance(site.get("region"), str) and site["region"] not in regions
+            and (raw.site.file, ()) not in c.broken):
         c.add("site_region", raw.site, ("region",), value=site["region"])
     if raw.site and "logo" in site:
         c.attachment(raw.site, ("logo",), site["logo"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sgz_portal.data.model import DAY_WORDS, DAYS
+from sgz_portal.data.model import DAY_WORDS, DAYS, Hours
 
 LEVEL_WORDS = {"city": "市级指导中心", "county": "县(区)服务总站", "township": "乡镇(街道)服务站",
                "village": "村(社区)服务室"}
@@ -38,3 +38,20 @@ def day_ranges(days: Iterable[str]) -> str:
                                       (f"、{DAY_WORDS[DAYS[r[-1]]]}" if len(r) == 2 else ""))
              for r in runs]
     return "、".join(words)
+
+
+def hours_summary(hours: Iterable[Hours]) -> str:
+    """Opening hours in one line, each day named once: days that keep the same times are
+    merged, and a day's times are listed together.
+    [mon-fri 08:30-12:00, mon-fri 14:00-17:30, sat 09:00-12:00]
+    -> '周一至周五 08:30–12:00、14:00–17:30;周六 09:00–12:00'."""
+    spans: dict[str, set[tuple[str, str]]] = {}
+    for h in hours:
+        for day in h.days:
+            spans.setdefault(day, set()).add((h.open, h.close))
+    groups: dict[tuple[tuple[str, str], ...], list[str]] = {}
+    for day in DAYS:
+        if day in spans:
+            groups.setdefault(tuple(sorted(spans[day])), []).append(day)
+    return ";".join(day_ranges(days) + " " + "、".join(f"{o}–{c}" for o, c in times)
+                    for times, days in groups.items())

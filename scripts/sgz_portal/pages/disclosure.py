@@ -18,7 +18,7 @@ from sgz_portal.data import urls
 from sgz_portal.data.issues import ERROR
 from sgz_portal.data.model import Portal, Station
 from sgz_portal.data.urls import Link
-from sgz_portal.data.words import day_ranges
+from sgz_portal.data.words import hours_summary
 from sgz_portal.pages.context import Context
 from sgz_portal.rules.funds import quarters
 from sgz_portal.rules.judge import settings
@@ -85,7 +85,7 @@ def _basic_items(p: Portal, st: Station) -> list[ChecklistItem]:
     staff = st.staff
     items = [
         _item("contact", "联系方式", not gaps, "电话、投诉电话和地址均已公开", "缺少" + "、".join(gaps)),
-        _item("hours", "开放时间", bool(st.hours), "、".join(day_ranges(h.days) for h in st.hours),
+        _item("hours", "开放时间", bool(st.hours), hours_summary(st.hours),
               "未公开开放时间"),
         _item("services", "服务内容", bool(st.services), f"公开了 {len(st.services)} 项服务", "未公开服务内容"),
     ]

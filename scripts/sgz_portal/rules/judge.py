@@ -19,6 +19,7 @@ project ids.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,7 @@ class Rule:
     """One disclosure rule: what the docs and the disclosure pages say about it."""
 
     id: str  # key in data/rules.yaml
-    number: int  # 1..13, as numbered in the data contract
+    number: int  # as numbered in the data contract
     title: str  # Chinese, short
     text: str  # Chinese, one sentence; `{param}` placeholders are filled by describe()
     severity: str  # default severity
@@ -98,6 +99,10 @@ RULES: tuple[Rule, ...] = (
     _rule("charity_fund_disclosure", 13, "慈善基金收支公开",
           "社区慈善基金自设立的季度起每季度至少公开一次收支,在季度结束后 {due_days} 天内公开;累计结余不得为负数。",
           ["R13_fund_quarter_missing", "R13_fund_negative_balance"], due_days=30),
+    _rule("project_status", 14, "项目状态与日期一致",
+          "判定日已过服务期开始日期的项目不再是“筹备中”(planned),"
+          "服务期结束超过 {active_grace_days} 天的项目不再是“实施中”(active)。",
+          ["R14_planned_started", "R14_active_ended"], active_grace_days=60),
 )
 
 JUDGED_STATUSES = ("active", "completed")
@@ -257,19 +262,36 @@ def check_expenditures(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Issu
                       total=_yuan(total), amount=_yuan(pr.amount))
 
 
+def check_project_status(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Issue]:
+    """Rule 14. A project's status agrees with its dates at the as-of date: still `planned`
+    after `agreement.start`, or still `active` more than the grace days after `agreement.end`,
+    means the status (and so everything judged by it) is stale."""
+    as_of, grace = portal.site.as_of, conf["active_grace_days"]
+    for pr in sorted(portal.projects.values(), key=lambda p: p.id):
+        if pr.status == "planned" and pr.start and as_of > pr.start:
+            yield _at(pr.source, ("status",), "R14_planned_started", conf, pr.id,
+                      start=pr.start.isoformat())
+        elif pr.status == "active" and pr.end and (as_of - pr.end).days > grace:
+            yield _at(pr.source, ("status",), "R14_active_ended", conf, pr.id,
+                      end=pr.end.isoformat(), days=(as_of - pr.end).days)
+
+
 # -- rule 11: personal information --------------------------------------------------------
 
-# Keys whose string values are not free text: phone fields (a mobile is allowed there),
-# ids and references to ids, codes, attachment paths and the portal's own URLs.
+# Keys whose string values are not free text: ids and references to ids, codes, attachment
+# paths and the portal's own URLs. Everything else a schema lets an editor write is scanned,
+# titles and names of stories, reports and indicators included.
 NOT_FREE_TEXT = frozenset({
-    "phone", "complaint_phone", "id", "code", "uscc", "region", "parent", "operator", "supplier",
+    "id", "code", "uscc", "region", "parent", "operator", "supplier",
     "stations", "station", "services", "groups", "domain", "document", "photo", "photos", "logo",
     "feedback_url", "base_url",
 })
+# Phone fields: a mobile number is allowed there (it is published on purpose), an ID or card is not.
+PHONE_KEYS = frozenset({"phone", "complaint_phone"})
 
 
-def _free_text(node: Any, path: tuple = (), key: Any = None) -> Iterator[tuple[tuple, str]]:
-    """(path, string) for every published free-text value under `node`."""
+def _free_text(node: Any, path: tuple = (), key: Any = None) -> Iterator[tuple[tuple, str, Any]]:
+    """(path, string, key) for every published free-text value under `node`."""
     if isinstance(node, dict):
         for k, value in node.items():
             yield from _free_text(value, path + (k,), k)
@@ -277,7 +299,7 @@ def _free_text(node: Any, path: tuple = (), key: Any = None) -> Iterator[tuple[t
         for i, value in enumerate(node):
             yield from _free_text(value, path + (i,), key)
     elif isinstance(node, str) and key not in NOT_FREE_TEXT:
-        yield path, node
+        yield path, node, key
 
 
 def _subject(doc: Document, path: tuple, kind: str) -> str:
@@ -309,8 +331,8 @@ class _Lines:
         line = doc.line(path)
         if doc.file not in self.cache:
             try:
-                self.cache[doc.file] = (self.base / doc.file).read_text(encoding="utf-8").splitlines()
-            except OSError:
+                self.cache[doc.file] = (self.base / doc.file).read_text(encoding="utf-8-sig").splitlines()
+            except (OSError, UnicodeError):
                 self.cache[doc.file] = []
         lines = self.cache[doc.file]
         last = min(len(lines), line + len(value) + 1)  # a value spans no more lines than that
@@ -359,23 +381,31 @@ def check_charity_funds(portal: Portal, conf: Mapping[str, Any]) -> Iterator[Iss
                 yield _at(fund.source, ("ledger", entry.index), "R13_fund_negative_balance", conf,
                           f"fund:{fund.id}", date=entry.date.isoformat(), balance=_yuan(balance))
                 break
+def personal_info(raw: RawData, as_of: dt.date) -> list[Issue]:
+    """Rule 11 on the data as read, whatever else is wrong with it ("every mistake at once"):
+    it needs no model, so it runs even when validation failed."""
+    docs = [(d, "") for d in (raw.site, raw.regions, raw.services, raw.agencies) if d is not None]
+    docs += [(d, "stations") for d in raw.stations] + [(d, "projects") for d in raw.projects]
+    docs += [(d, "plans") for d in raw.plans]
+    docs += [(raw.resources, "resources")] if raw.resources is not None else []
+    lines = _Lines(raw)
+    found: list[Issue] = []
+    for doc, kind in docs:
+        for path, value, key in _free_text(doc.data):
+            for offset, what, masked, text in find_personal_info(value, as_of):
+                if what == "手机号" and key in PHONE_KEYS:
+                    continue
+                found.append(issue("R11_personal_info", doc.file, lines.find(doc, path, value, offset, text),
+                                   path, severity=ERROR, subject=_subject(doc, path, kind),
+                                   kind=what, masked=masked))
+    return found
 
 
 def check_personal_info(portal: Portal, raw: RawData, conf: Mapping[str, Any]) -> Iterator[Issue]:
     """Rule 11. Personal Information Protection Law and the social work confidentiality codes:
     published text never carries a resident ID number, a mobile number (outside the phone
     fields) or a bank card number. Always an error: the build refuses to publish."""
-    docs = [(d, "") for d in (raw.site, raw.regions, raw.services, raw.agencies) if d is not None]
-    docs += [(d, "stations") for d in raw.stations] + [(d, "projects") for d in raw.projects]
-    docs += [(d, "plans") for d in raw.plans]
-    docs += [(raw.resources, "resources")] if raw.resources is not None else []
-    lines = _Lines(raw)
-    for doc, kind in docs:
-        for path, value in _free_text(doc.data):
-            for offset, what, masked, text in find_personal_info(value, portal.site.as_of):
-                yield issue("R11_personal_info", doc.file, lines.find(doc, path, value, offset, text),
-                            path, severity=ERROR, subject=_subject(doc, path, kind),
-                            kind=what, masked=masked)
+    yield from personal_info(raw, portal.site.as_of)
 
 
 # -- the judge ------------------------------------------------------------------------------
@@ -391,6 +421,7 @@ CHECKS: dict[str, Check] = {
     "verification": check_verification,
     "plan_targets": check_plan_targets,
     "charity_fund_disclosure": check_charity_funds,
+    "project_status": check_project_status,
 }
 
 

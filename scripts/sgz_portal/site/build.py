@@ -6,7 +6,10 @@ import calendar
 import datetime as dt
 import logging
 import os
+import shutil
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +20,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
-from sgz_portal.data.issues import ERROR, errors, report
+from sgz_portal.data.issues import ERROR, errors, summary
 from sgz_portal.pipeline import Prepared, prepare
 from sgz_portal.site import publish, search
 from sgz_portal.site.plugin import NEEDS_BASE_URL, PortalPlugin
@@ -50,17 +53,16 @@ def data_dir_of(config_file: Path) -> Path:
 
 
 def grouped(prepared: Prepared) -> str:
-    """Data errors first, then rule findings grouped by the station or project they concern."""
-    found = prepared.issues
-    loose = [i for i in found if not i.subject]
-    lines = [report(loose)] if loose else []
+    """Data errors first, then rule findings grouped by the station or project they concern,
+    then one count line (the same `build` prints)."""
+    found = sorted(set(prepared.issues))
+    lines = [str(i) for i in found if not i.subject]
     names = _names(prepared)
     for subject in sorted({i.subject for i in found if i.subject}):
         lines.append(f"\n【{names.get(subject, subject)}】({subject})")
         lines.extend(f"  {'错误' if i.severity == ERROR else '提醒'} {i}" for i in found if i.subject == subject)
-    n_err = len(errors(found))
-    lines.append(f"\n合计:{n_err} 个错误,{len(found) - n_err} 个提醒。"
-                 + ("数据有错误,不能发布。" if n_err else "可以发布。"))
+    lines.append(("\n" if len(lines) else "") + summary(found)
+                 + ("数据有错误,不能发布。" if errors(found) else "可以发布。"))
     return "\n".join(lines)
 
 
@@ -81,12 +83,44 @@ def base_url_line(base_url: str | None) -> str:
 
 
 def check(data_dir: Path) -> int:
-    prepared = prepare(data_dir)
-    if prepared.portal is not None:
-        print(f"判定日期:{prepared.portal.site.as_of}")
-        print(base_url_line(prepared.portal.site.base_url))
-    print(grouped(prepared))
-    return 1 if errors(prepared.issues) else 0
+    with interruptible():
+        prepared = prepare(data_dir)
+        if prepared.portal is not None:
+            print(f"判定日期:{prepared.portal.site.as_of}")
+            print(base_url_line(prepared.portal.site.base_url))
+        print(grouped(prepared))
+        return 1 if errors(prepared.issues) else 0
+    print(INTERRUPTED_CHECK, file=sys.stderr)
+    return INTERRUPTED_EXIT
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM, turned into the same exception as Ctrl-C so both unwind the same way."""
+
+
+INTERRUPTED_EXIT = 130
+INTERRUPTED_CHECK = "检查已中断。"
+INTERRUPTED_BUILD = "已中断:未发布,原有的 site/ 保持不变。"
+INTERRUPTED_AFTER = "已中断:新网站已发布。"
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    raise Interrupted
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """Within the block, SIGTERM raises like Ctrl-C; either ends the block quietly (no
+    traceback): the code after the `with` runs only when it was interrupted."""
+    main = threading.current_thread() is threading.main_thread()
+    saved = signal.signal(signal.SIGTERM, _raise_interrupted) if main else None
+    try:
+        yield
+    except KeyboardInterrupt:
+        return
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, saved)
 
 
 @contextmanager
@@ -115,20 +149,33 @@ def _render(prepared: Prepared, data_dir: Path, out: Path, config_file: Path) ->
 
 
 def build(data_dir: Path, site_dir: Path, config_file: Path) -> int:
-    """Validate, render into a staging folder, index, then swap in; nothing is published on error."""
-    prepared = prepare(data_dir)
-    if not prepared.ok or prepared.portal is None:
-        print("数据有错误,未生成网站,原有的 site/ 保持不变:", file=sys.stderr)
-        print(report(errors(prepared.issues)), file=sys.stderr)
-        return 1
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
-    try:
-        with publish.staging(site_dir) as tmp:
-            _render(prepared, data_dir, tmp, config_file)
-    except (MkDocsException, TemplateError, search.SearchIndexError, ProjectError) as err:
-        where = f"{err.filename}:{err.lineno}: " if isinstance(err, TemplateSyntaxError) else ""
-        print(f"生成网站失败,原有的 site/ 保持不变:{where}{err}", file=sys.stderr)
-        return 1
-    publish.swap(tmp, site_dir)
-    print(f"已生成 {site_dir}(判定日期 {prepared.portal.site.as_of},{len(prepared.issues)} 条信息公开提醒)。")
-    return 0
+    """Validate, render into a staging folder, index, then swap in; nothing is published on error
+    or when interrupted (Ctrl-C, SIGTERM): the old site stays as it was."""
+    published = False
+    with interruptible():
+        prepared = prepare(data_dir)
+        if not prepared.ok or prepared.portal is None:
+            print("数据有错误,未生成网站,原有的 site/ 保持不变:", file=sys.stderr)
+            print("\n".join(str(i) for i in errors(prepared.issues)), file=sys.stderr)
+            print(summary(prepared.issues), file=sys.stderr)
+            return 1
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+        try:
+            with publish.staging(site_dir) as tmp:
+                _render(prepared, data_dir, tmp, config_file)
+        except (MkDocsException, TemplateError, search.SearchIndexError, ProjectError, OSError) as err:
+            where = f"{err.filename}:{err.lineno}: " if isinstance(err, TemplateSyntaxError) else ""
+            print(f"生成网站失败,原有的 site/ 保持不变:{where}{err}", file=sys.stderr)
+            return 1
+        with publish.signals_held():  # an interrupt during the swap is told apart from one before it
+            try:
+                publish.swap(tmp, site_dir)
+            except OSError as err:
+                shutil.rmtree(tmp, ignore_errors=True)
+                print(f"发布失败,原有的 site/ 保持不变:{err}", file=sys.stderr)
+                return 1
+            published = True
+        print(f"已生成 {site_dir}(判定日期 {prepared.portal.site.as_of})。{summary(prepared.issues)}")
+        return 0
+    print(INTERRUPTED_AFTER if published else INTERRUPTED_BUILD, file=sys.stderr)
+    return INTERRUPTED_EXIT

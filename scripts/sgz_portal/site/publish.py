@@ -1,19 +1,86 @@
-"""Publish atomically. The new site is built beside the old one and
-swapped in by renames; a failed build never touches the existing `site/`."""
+"""Publish atomically. The new site is built beside the old one and swapped in, so
+`site/` always holds either the complete old site or the complete new one.
+
+On Linux the swap is one `renameat2(RENAME_EXCHANGE)` call: the two folders trade names in a
+single atomic step, `site/` never goes missing. Where that call does not exist (other systems,
+some network filesystems) two renames are used, and a failed second rename puts the old site
+back. Staging folders left by an interrupted build (`.site-new-<pid>-*`, `.site-old-<pid>-*`)
+are removed by the next build, unless the process that made them is still running.
+"""
 from __future__ import annotations
 
+import ctypes
+import errno
+import os
+import re
 import shutil
+import signal
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_NOT_SUPPORTED = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP}
+_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _renameat2() -> Callable[..., int] | None:
+    try:
+        return getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    except OSError:
+        return None
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Atomically trade the names of two existing paths. False if this system cannot."""
+    call = _renameat2()
+    if call is None:
+        return False
+    if call(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in _NOT_SUPPORTED:
+        return False
+    raise OSError(code, os.strerror(code), str(a), None, str(b))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale(site_dir: Path) -> list[Path]:
+    """Remove staging folders of builds that are no longer running; return what was removed."""
+    pattern = re.compile(rf"^\.{re.escape(site_dir.name)}-(?:new|old)-(?:(\d+)-)?")  # no pid: older builds
+    removed: list[Path] = []
+    if not site_dir.parent.is_dir():
+        return removed
+    for path in sorted(site_dir.parent.iterdir()):
+        match = pattern.match(path.name)
+        if match and path.is_dir() and not path.is_symlink() and (
+                match[1] is None or int(match[1]) == os.getpid() or not _alive(int(match[1]))):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _temp_name(site_dir: Path, kind: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-{kind}-{os.getpid()}-", dir=site_dir.parent))
 
 
 @contextmanager
 def staging(site_dir: Path) -> Iterator[Path]:
-    """A fresh folder next to `site_dir`; removed if the block fails."""
+    """A fresh folder next to `site_dir` (stale ones are cleaned first); removed if the block fails."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+    clean_stale(site_dir)
+    tmp = _temp_name(site_dir, "new")
     try:
         yield tmp
     except BaseException:
@@ -21,14 +88,43 @@ def staging(site_dir: Path) -> Iterator[Path]:
         raise
 
 
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the names are swapped (they are delivered right after)."""
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    except (AttributeError, ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def swap(new: Path, site_dir: Path) -> None:
-    """Replace site_dir by new with two renames (each atomic on one filesystem)."""
+    """Put `new` in place of `site_dir`; the old site is deleted afterwards."""
     new.chmod(0o755)
-    old = None
-    if site_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-old-", dir=site_dir.parent))
-        old.rmdir()
-        site_dir.rename(old)
-    new.rename(site_dir)
+    old: Path | None = None
+    with signals_held():
+        if not site_dir.exists() and not site_dir.is_symlink():
+            os.rename(new, site_dir)
+        elif exchange(new, site_dir):
+            old = new  # the old site, now under the staging name
+        else:
+            old = _two_renames(new, site_dir)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _two_renames(new: Path, site_dir: Path) -> Path:
+    """The fallback: site -> old, new -> site; if the second fails, old goes back."""
+    old = _temp_name(site_dir, "old")
+    old.rmdir()
+    os.rename(site_dir, old)
+    try:
+        os.rename(new, site_dir)
+    except BaseException:
+        os.rename(old, site_dir)
+        raise
+    return old
