@@ -35,8 +35,8 @@ FUZZ = settings(max_examples=50, deadline=None, derandomize=True, database=None,
 
 # What `check` may print besides FILE:LINE lines: the as-of date, group headings of the
 # findings per station or project, blank lines, an environment problem, and the one count.
-LINE = re.compile(r"^(?:  (?:错误|提醒) )?data/[^:\n]+\.yaml:\d+: ")
-KNOWN = re.compile(r"^(?:判定日期:\d{4}-\d{2}-\d{2}|\n?【.*】\(.*\)|共 \d+ 个错误,\d+ 个提醒。(?:数据有错误,不能发布。|可以发布。)?"
+LINE = re.compile(r"^(?:  (?:错误|提醒) )?data/[^:\n]+:\d+: ")
+KNOWN = re.compile(r"^(?:判定日期:\d{4}-\d{2}-\d{2}|(?:未填写)?网站地址 base_url.*|\n?【.*】\(.*\)|共 \d+ 个错误,\d+ 个提醒。(?:数据有错误,不能发布。|可以发布。)?"
                    r"|数据有错误,未生成网站,原有的 site/ 保持不变:|已生成 .*|)$")
 
 odd_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
