@@ -24,6 +24,7 @@ from sgz_portal.data.model import Portal
 from sgz_portal.pages import specs
 from sgz_portal.pages.views import Views
 from sgz_portal.pipeline import Prepared, prepare
+from sgz_portal.site import sitemap
 from sgz_portal.site.attachments import attachments
 
 
@@ -42,7 +43,10 @@ def site_context(p: Portal) -> dict[str, Any]:
 # config is a UserDict whose own `.data` attribute would shadow an option named `data`.
 CONFIG_SCHEME = (
     ("data", c.Type(str, default="data")),  # the data folder, relative to mkdocs.yml
+    ("sitemap_max_urls", c.Type(int, default=sitemap.MAX_URLS)),  # URLs per sitemap file (tests: small)
 )
+# Pages a crawler need not fetch: a poster prints what its station's page says.
+NOT_IN_SITEMAP = frozenset({"poster"})
 
 
 @dataclass
@@ -55,6 +59,7 @@ class BuildState:
     exports: list[tuple[str, str]]
     overrides: Path
     pages: dict[str, specs.PageSpec] = field(default_factory=dict)
+    urls: list[str] = field(default_factory=list)  # rendered pages' site-relative URLs (sitemap)
 
 
 class PortalPlugin(BasePlugin):
@@ -116,7 +121,19 @@ class PortalPlugin(BasePlugin):
         context["template_name"] = page.meta.get("template", "main.html")
         return context
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        state = self._require()
+        spec = state.pages.get(page.file.src_uri)
+        if spec is None or spec.kind not in NOT_IN_SITEMAP:
+            state.urls.append(page.url)
+        return output
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        state = self._require()
+        site = state.portal.site
+        for name, text in sitemap.sitemaps(state.urls, site.base_url, site.as_of,
+                                           self.config["sitemap_max_urls"]).items():
+            (Path(config.site_dir) / name).write_text(text, encoding="utf-8")
         self.state = None  # the next build (mkdocs serve) starts afresh
 
     def _require(self) -> BuildState:
