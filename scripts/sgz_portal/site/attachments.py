@@ -1,8 +1,8 @@
 """The attachments a build publishes: files under data/files, as site paths."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from sgz_portal.data.validate import ATTACHMENT_TYPES
 

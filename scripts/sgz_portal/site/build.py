@@ -7,9 +7,9 @@ import datetime as dt
 import logging
 import os
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import yaml
 from jinja2 import TemplateError, TemplateSyntaxError

@@ -2,6 +2,7 @@
 for clients that accept it (as any real web server is set up to do)."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import http.server
@@ -34,7 +35,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return str(Path(self.directory) / "__outside_prefix__")
         return super().translate_path("/" + path[len(self.prefix):])
 
-    def send_head(self):  # type: ignore[no-untyped-def]
+    def send_head(self):
         """gzip text files for clients that accept it; everything else as the stdlib does."""
         path = Path(self.translate_path(self.path))
         if self.path.split("?", 1)[0].split("#", 1)[0].endswith("/"):
@@ -51,7 +52,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         return io.BytesIO(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib name)
+    def log_message(self, format: str, *args: object) -> None:
         if os.environ.get("PORTAL_SERVE_LOG"):
             super().log_message(format, *args)
 
@@ -62,8 +63,6 @@ def serve(site_dir: Path, port: int, prefix: str) -> int:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port),
                                              functools.partial(handler, directory=str(site_dir)))
     print(f"网站已启动:http://127.0.0.1:{server.server_port}{prefix}  (按 Ctrl+C 停止)", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
     return 0
