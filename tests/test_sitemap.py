@@ -15,10 +15,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-import yaml
 
 from sgz_portal import cli
 from sgz_portal.site.sitemap import sitemaps
+from tests.configs import project_config
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "fixtures" / "sample" / "data"
@@ -31,17 +31,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _config(tmp: Path, max_urls: int) -> Path:
-    """The project's mkdocs.yml with absolute folders and a small sitemap_max_urls."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["docs_dir"] = str(ROOT / "content")
-    config["theme"]["custom_dir"] = str(ROOT / "overrides")
-    config["plugins"] = [{"sgz-portal": {"data": "data", "sitemap_max_urls": max_urls}}]
-    path = tmp / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    return path
 
 
 def _data_with_base_url(tmp: Path, base_url: str) -> Path:
@@ -58,7 +47,7 @@ def hosted(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("sitemap")
     port = _free_port()
     base = f"http://127.0.0.1:{port}{PREFIX}"
-    data, config = _data_with_base_url(tmp, base), _config(tmp, MAX)
+    data, config = _data_with_base_url(tmp, base), project_config(tmp, sitemap_max_urls=MAX)
     site = tmp / "site"
     assert cli.build(data, site, config) == 0
     server = subprocess.Popen([sys.executable, "-m", "sgz_portal", "serve", "--site", str(site),

@@ -44,6 +44,7 @@ def site_context(p: Portal) -> dict[str, Any]:
 CONFIG_SCHEME = (
     ("data", c.Type(str, default="data")),  # the data folder, relative to mkdocs.yml
     ("sitemap_max_urls", c.Type(int, default=sitemap.MAX_URLS)),  # URLs per sitemap file (tests: small)
+    ("share_templates", c.Type(bool, default=True)),  # False: render every page's sidebars (tests compare)
 )
 # Pages a crawler need not fetch: a poster prints what its station's page says.
 NOT_IN_SITEMAP = frozenset({"poster"})
@@ -60,6 +61,9 @@ class BuildState:
     overrides: Path
     pages: dict[str, specs.PageSpec] = field(default_factory=dict)
     urls: list[str] = field(default_factory=list)  # rendered pages' site-relative URLs (sitemap)
+    # Template output that is the same on every generated page at one depth (main.html's sidebars),
+    # keyed by block and base_url: rendered once, not once per page.
+    shared: dict[str, str] = field(default_factory=dict)
 
 
 class PortalPlugin(BasePlugin):
@@ -114,6 +118,13 @@ class PortalPlugin(BasePlugin):
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         state = self._require()
         spec = state.pages.get(page.file.src_uri)
+        # Generated pages are outside the navigation and have no Markdown headings, so Material's
+        # sidebars depend only on where the page is: its depth (base_url) and its first folder (a nav
+        # link into the page's own folder is written shorter, "../" rather than "../../regions/").
+        # main.html renders them once per such place, not once per page.
+        context["sgz_cache"] = state.shared
+        shared = spec is not None and self.config["share_templates"]
+        context["sgz_cache_key"] = f"{context.get('base_url', '')} {page.url.split('/')[0]}" if shared else ""
         if spec is not None:
             context["view"] = state.views.view(spec.kind, spec.key)
         elif page.meta.get("template") in ("home.html", "search.html"):

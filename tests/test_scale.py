@@ -1,0 +1,35 @@
+"""Province scale (issue 11 item 2): work that is the same on every page is done once, without
+changing a byte of the site; text nobody searches stays out of the search index."""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from sgz_portal import cli
+from tests.configs import project_config
+from tests.sitetext import page_html
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "fixtures" / "sample" / "data"
+
+
+def _digests(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_shared_sidebars_give_the_same_site_byte_for_byte(site: Path, tmp_path: Path) -> None:
+    """Rendering Material's sidebars once per depth instead of once per page changes nothing."""
+    out = tmp_path / "site"
+    assert cli.build(DATA, out, project_config(tmp_path, share_templates=False)) == 0
+    assert _digests(out) == _digests(site)
+
+
+def test_station_and_project_pages_index_only_what_residents_search(site: Path) -> None:
+    station = page_html(site, "stations/nanhu-hubin")
+    for section in ("hours-h", "staff-h", "projects-h", "checklist-h"):
+        assert re.search(rf'<section[^>]*aria-labelledby="{section}"[^>]*data-pagefind-ignore', station), section
+    project = page_html(site, "projects/" + next(p.name for p in (site / "projects").iterdir() if p.is_dir()))
+    for section in ("ag-h", "tl-h", "ev-h", "ex-h", "rp-h", "at-h"):
+        assert re.search(rf'<section[^>]*aria-labelledby="{section}"[^>]*data-pagefind-ignore', project), section
