@@ -33,3 +33,22 @@ def test_station_and_project_pages_index_only_what_residents_search(site: Path) 
     project = page_html(site, "projects/" + next(p.name for p in (site / "projects").iterdir() if p.is_dir()))
     for section in ("ag-h", "tl-h", "ev-h", "ex-h", "rp-h", "at-h"):
         assert re.search(rf'<section[^>]*aria-labelledby="{section}"[^>]*data-pagefind-ignore', project), section
+
+
+def test_a_village_region_page_is_folded_into_its_station_and_its_url_still_answers(site: Path, views) -> None:
+    """A village region with one station would repeat the station's page: it has none of its own,
+    links go to the station, and the old URL (maybe printed) redirects there."""
+    standins = views.standins
+    assert standins, "the sample has village regions with one station each"
+    for code, sid in standins.items():
+        html = page_html(site, f"regions/{code}")
+        assert f'<meta http-equiv="refresh" content="0; url=../../stations/{sid}/">' in html
+        assert f'<a href="../../stations/{sid}/">' in html
+        assert (site / "stations" / sid / "index.html").is_file()
+    stubs = {f"regions/{code}/" for code in standins}
+    for path in site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' not in text:
+            assert not any(f'{stub}"' in text for stub in stubs), f"{path} links to a redirect"
+    kept = [c for c, r in views.p.regions.items() if c not in standins]
+    assert all((site / "regions" / c / "index.html").read_text(encoding="utf-8").count("refresh") == 0 for c in kept)

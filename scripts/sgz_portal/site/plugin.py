@@ -24,7 +24,7 @@ from sgz_portal.data.model import Portal
 from sgz_portal.pages import specs
 from sgz_portal.pages.views import Views
 from sgz_portal.pipeline import Prepared, prepare
-from sgz_portal.site import sitemap
+from sgz_portal.site import redirect, sitemap
 from sgz_portal.site.attachments import attachments
 
 
@@ -141,6 +141,7 @@ class PortalPlugin(BasePlugin):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         state = self._require()
+        redirect.write(Path(config.site_dir), specs.redirects(state.portal))
         site = state.portal.site
         for name, text in sitemap.sitemaps(state.urls, site.base_url, site.as_of,
                                            self.config["sitemap_max_urls"]).items():
