@@ -100,7 +100,7 @@ class Bare:
 @dataclass
 class Result:
     size: int  # stations
-    pages: int  # generated HTML files
+    pages: int  # rendered HTML pages (redirect stubs not counted)
     wall: float
     cpu: float  # user + system seconds of the build and its children (pagefind is multi-threaded)
     generate: float
@@ -117,6 +117,11 @@ class Result:
     @property
     def ms_per_page(self) -> float:
         return 1000 * self.wall / self.pages
+
+
+def _redirect(path: Path) -> bool:
+    """A redirect stub (site/redirect.py), not a rendered page."""
+    return path.stat().st_size < 2000 and b'http-equiv="refresh"' in path.read_bytes()
 
 
 def _tree_size(folder: Path) -> int:
@@ -200,7 +205,7 @@ def measure(size: int, work: Path, seed: int, portal: Path = ROOT, preset: str =
         raise AssertionError(f"generated data for {size} stations is not contract-valid:\n{done.stderr[-4000:]}")
     if done.code != 0 or got["code"] != 0:
         raise RuntimeError(f"build of {size} stations failed ({done.code}):\n{done.stderr[-4000:]}")
-    pages = sum(1 for _ in site.rglob("*.html"))
+    pages = sum(1 for p in site.rglob("*.html") if not _redirect(p))
     load_avg = os.getloadavg()[0]
     return Result(bare=bare(size, work) if compare else None, load_avg=load_avg,
                   size=size, pages=pages, wall=wall, cpu=got["cpu"], generate=generated,
