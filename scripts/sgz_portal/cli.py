@@ -6,7 +6,9 @@ import argparse
 from pathlib import Path
 
 from sgz_portal.site.build import ProjectError, build, check, data_dir_of
-from sgz_portal.site.serve import serve
+from sgz_portal.site.serve import accepts_gzip, serve
+
+__all__ = ["accepts_gzip", "build", "check", "main", "serve"]
 
 
 def _parser() -> argparse.ArgumentParser:
