@@ -30,6 +30,8 @@ def test_station_and_project_pages_index_only_what_residents_search(site: Path) 
     station = page_html(site, "stations/nanhu-hubin")
     for section in ("hours-h", "staff-h", "projects-h", "checklist-h"):
         assert re.search(rf'<section[^>]*aria-labelledby="{section}"[^>]*data-pagefind-ignore', station), section
+    assert '<span class="sgz-note" data-pagefind-ignore>' in station  # services' summaries belong to them
+    assert '<p class="sgz-maps" data-pagefind-ignore>' in station
     project = page_html(site, "projects/" + next(p.name for p in (site / "projects").iterdir() if p.is_dir()))
     for section in ("ag-h", "tl-h", "ev-h", "ex-h", "rp-h", "at-h"):
         assert re.search(rf'<section[^>]*aria-labelledby="{section}"[^>]*data-pagefind-ignore', project), section
