@@ -79,8 +79,9 @@ lint: setup-test
 test: setup-test browser checkers office lint
 	$(BIN)/python -m pytest -q
 
+SIZES ?= province
 bench: setup
-	$(BIN)/python bench/run.py
+	nice -n 19 $(BIN)/python bench/run.py $(SIZES)
 
 update-golden: setup-test
 	$(BIN)/python -m tests.golden.update

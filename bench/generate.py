@@ -271,26 +271,50 @@ def layout(n: int, rng: random.Random) -> Tree:
     return tree
 
 
-def _county(tree: Tree, rng: random.Random, used: set[str], c: int, count: int, n: int) -> int:
-    code, kind = county_code(c), "区" if c % 3 == 1 else "县"
+@dataclass(frozen=True)
+class City:
+    code: str
+    station: str  # the city's guidance centre (parent of its county stations)
+    name: str
+
+
+SAMPLE_CITY = City(CITY_CODE, "city", "示例市")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one county holds when the shape is fixed (the province preset); None = drawn at random."""
+
+    townships: int | None = None
+    villages: int | None = None
+    projects: tuple[tuple[str, int], ...] | None = None  # (status, year) per township, by a rule if None
+    long_texts: bool = False
+
+
+def _county(tree: Tree, rng: random.Random, used: set[str], c: int, count: int, n: int,
+            city: City = SAMPLE_CITY, plan: Plan = Plan(), code: str | None = None) -> int:
+    code, kind = code or county_code(c), "区" if c % 3 == 1 else "县"
     name, cid = _name(rng, used) + kind, f"c{c:03d}"
     agency = f"{cid}-agency"
-    tree.regions.append({"code": code, "name": name, "level": "county", "parent": CITY_CODE})
-    tree.agencies.append(_agency(rng, agency, f"示例市{name}社会工作服务中心", code, True,
+    tree.regions.append({"code": code, "name": name, "level": "county", "parent": city.code})
+    tree.agencies.append(_agency(rng, agency, f"{city.name}{name}社会工作服务中心", code, True,
                                  rng.choice(["3A", "4A", "5A", None])))
-    stations = [station(rng, cid, f"{name}社会工作服务总站", "county", "city", code, agency, name)]
+    stations = [station(rng, cid, f"{name}社会工作服务总站", "county", city.station, code, agency, name)]
+    if plan.long_texts:
+        stations[0]["description"] = _long(rng, name, STATION_SENTENCES, 5, 9)
     tree.files.append(f"files/{cid}/sign.png")
     count += 1
-    for t in range(1, rng.randint(*TOWNSHIPS_PER_COUNTY) + 1):
+    townships = plan.townships if plan.townships is not None else rng.randint(*TOWNSHIPS_PER_COUNTY)
+    for t in range(1, townships + 1):
         if count >= n:
             break
-        count = _township(tree, rng, used, stations, (c, t, code, name, agency), count, n)
+        count = _township(tree, rng, used, stations, (c, t, code, name, agency), count, n, plan)
     tree.stations[cid] = stations
     return count
 
 
 def _township(tree: Tree, rng: random.Random, used: set[str], stations: list[dict],
-              where: tuple, count: int, n: int) -> int:
+              where: tuple, count: int, n: int, plan: Plan = Plan()) -> int:
     c, t, county, cname, agency = where
     kind, suffix = _kinds(cname[-1], t)
     code, tname = f"{county}{t:03d}", _name(rng, used) + suffix
@@ -298,13 +322,20 @@ def _township(tree: Tree, rng: random.Random, used: set[str], stations: list[dic
     operator = rng.choices([agency, "city-agency-2", "city-agency-3", "outside-agency"], [80, 8, 7, 5])[0]
     tree.regions.append({"code": code, "name": tname, "level": "township", "parent": county, "kind": kind})
     town = station(rng, tid, f"{cname}{tname}社会工作服务站", "township", f"c{c:03d}", code, operator, tname)
+    if plan.long_texts:
+        town["description"] = _long(rng, tname, STATION_SENTENCES, 4, 8)
     stations.append(town)
     count += 1
-    for status, year, wanted in (("active", 2026, t % 2 == 0), ("completed", 2025, t % 4 == 1)):
-        if wanted:
-            tree.projects.append(project(rng, town, cname, year, status))
-            tree.files.append(f"files/{tid}-{year}/agreement.pdf")
-    for v in range(1, rng.randint(*VILLAGES_PER_TOWNSHIP) + 1):
+    wanted = plan.projects if plan.projects is not None else tuple(
+        (status, year) for status, year, ok in (("active", 2026, t % 2 == 0), ("completed", 2025, t % 4 == 1)) if ok)
+    for status, year in wanted:
+        record = project(rng, town, cname, year, status)
+        if plan.long_texts:
+            _lengthen(rng, record, tname)
+        tree.projects.append(record)
+        tree.files.append(f"files/{tid}-{year}/agreement.pdf")
+    villages = plan.villages if plan.villages is not None else rng.randint(*VILLAGES_PER_TOWNSHIP)
+    for v in range(1, villages + 1):
         if count >= n:
             break
         vkind = _village_kind(kind, v)
@@ -312,9 +343,125 @@ def _township(tree: Tree, rng: random.Random, used: set[str], stations: list[dic
         vname = _name(rng, used) + vkind
         tree.regions.append({"code": vcode, "name": vname, "level": "village", "parent": code, "kind": vkind})
         brand = "社工室" if rng.random() < 0.01 else "社会工作服务室"  # rule 1 finding, now and then
-        stations.append(station(rng, f"{tid}-v{v:02d}", f"{tname}{vname}{brand}", "village", tid, vcode,
-                                operator, vname))
+        room = station(rng, f"{tid}-v{v:02d}", f"{tname}{vname}{brand}", "village", tid, vcode, operator, vname)
+        if plan.long_texts:
+            room["description"] = _long(rng, vname, STATION_SENTENCES, 2, 4)
+        stations.append(room)
         count += 1
+    return count
+
+
+# -- the province preset -------------------------------------------------------------
+
+PROVINCE_CODE = "990000"
+PROVINCE = {"cities": 21, "counties": 183, "townships": 3100, "villages": 31000, "projects": 3500}
+# Every station: 21 city centres, 183 county stations, 3,100 township stations and 31,000 village rooms.
+PROVINCE_STATIONS = PROVINCE["cities"] + PROVINCE["counties"] + PROVINCE["townships"] + PROVINCE["villages"]
+
+# Realistic text lengths (at full size: village rooms ~110 characters of description, township stations
+# ~220, county stations ~300, monthly briefs ~280; the city preset has one sentence each),
+# assembled from sentences that station workers write (varied, so the search index sees real text).
+STATION_SENTENCES = [
+    "{p}位于辖区便民服务中心,服务面积约一百二十平方米,设有接待区、个案室和小组活动室。",
+    "站点以老年人、困境儿童、残疾人和低保家庭为重点服务对象,建立了一户一档的服务台账。",
+    "驻站社工每周三次入户走访高龄独居老人,帮助链接助餐、助医和应急呼叫服务。",
+    "工作日下午开放四点半课堂,由志愿者为留守儿童提供课业辅导和安全教育。",
+    "站点联合村(社区)两委、网格员和志愿者队伍,建立困难群众主动发现和快速响应机制。",
+    "每月开展一次政策宣讲,讲解低保、特困供养、临时救助和残疾人两项补贴的申请条件。",
+    "站点培育了广场舞队、巧手编织队和老年协会等社区社会组织,常态化开展邻里互助活动。",
+    "对有心理困扰的居民,社工提供情绪疏导和转介服务,必要时联系专业心理咨询机构。",
+    "节假日期间组织慰问困难家庭,并协助办理医疗救助和教育救助的申请材料。",
+    "站点设有意见箱和投诉电话,群众的意见建议在五个工作日内答复。",
+    "针对外出务工家庭,社工定期与家长视频沟通孩子的学习和生活情况。",
+    "站点与辖区卫生院合作开展健康讲座和免费体检,累计服务老年人数百人次。",
+]
+BRIEF_SENTENCES = [
+    "本月共走访独居、空巢老人{a}户,发现并协助解决生活困难{b}件。",
+    "四点半课堂开放{a}次,参与儿童{b}人次,志愿者提供课业辅导{c}小时。",
+    "开展“邻里守望”小组活动{a}节,组员之间建立了互相照应的联系。",
+    "协助{a}户困难家庭申请临时救助,其中{b}户已获批。",
+    "组织志愿者培训一期,{a}名新志愿者完成了上门探访和安全防护的课程。",
+    "配合村(社区)开展防范电信诈骗宣传,发放资料{a}份,现场答疑{b}人次。",
+    "为{a}名残疾人提供康复辅具申领咨询,链接辖区康复机构上门评估。",
+    "个案服务新开案{a}个、结案{b}个,结案个案均完成了回访和效果评估。",
+    "社工参加县级督导{a}次,针对个案记录不规范的问题进行了整改。",
+    "下月计划重点开展冬季防寒保暖走访和困境儿童寒假关爱活动。",
+]
+
+
+def _long(rng: random.Random, place: str, pool: list[str], low: int, high: int) -> str:
+    """A paragraph of `low`..`high` sentences from `pool`, numbers drawn, place named."""
+    picked = rng.sample(pool, min(len(pool), rng.randint(low, high)))
+    text = "".join(x.format(p=place, a=rng.randint(2, 40), b=rng.randint(1, 20), c=rng.randint(10, 90))
+                   for x in picked)
+    return text + "\n"
+
+
+def _lengthen(rng: random.Random, record: dict, place: str) -> None:
+    """Monthly briefs of a few hundred characters, as stations publish them."""
+    for report in record["reports"]:
+        if report["type"] == "monthly":
+            report["summary"] = _long(rng, place, BRIEF_SENTENCES, 7, 10)
+
+
+def _shares(total: int, parts: int) -> list[int]:
+    """`total` split into `parts` whole numbers differing by at most one (the larger ones first)."""
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+
+
+def province_layout(n: int, rng: random.Random) -> Tree:
+    """The province preset, cut off after `n` stations (n >= PROVINCE_STATIONS: the whole province).
+    Cities are filled one after the other, so a smaller n is a slice of the same province."""
+    tree, used = Tree(), set()
+    tree.regions.append({"code": PROVINCE_CODE, "name": "示例省", "level": "province"})
+    tree.agencies = city_agencies(rng)
+    counties = _shares(PROVINCE["counties"], PROVINCE["cities"])
+    townships = _shares(PROVINCE["townships"], PROVINCE["counties"])
+    villages = PROVINCE["villages"] // PROVINCE["townships"]
+    completed = PROVINCE["projects"] - PROVINCE["townships"]  # every township runs a 2026 project; these a 2025 one too
+    count, c, t_seen = 0, 0, 0
+    for ci in range(1, PROVINCE["cities"] + 1):
+        if count >= n:
+            break
+        city = City(f"99{ci:02d}00", f"city-{ci:02d}", _name(rng, used) + "市")
+        tree.regions.append({"code": city.code, "name": city.name, "level": "city", "parent": PROVINCE_CODE})
+        tree.stations[city.station] = [station(rng, city.station, f"{city.name}社会工作指导中心", "city", None,
+                                               city.code, "city-agency-1", f"{city.name}民政服务中心")]
+        count += 1
+        for k in range(1, counties[ci - 1] + 1):
+            if count >= n:
+                break
+            c += 1
+            n_towns = townships[c - 1]
+            # 2025 projects go to the first townships of counties spread evenly (exactly `completed` in all)
+            old = (completed * (t_seen + n_towns)) // PROVINCE["townships"] - (completed * t_seen) // PROVINCE["townships"]
+            t_seen += n_towns
+            plans = _ProvincePlans(n_towns, villages, old)
+            count = _province_county(tree, rng, used, c, count, n, city, plans, f"99{ci:02d}{k:02d}")
+    return tree
+
+
+@dataclass(frozen=True)
+class _ProvincePlans:
+    townships: int
+    villages: int
+    completed: int  # how many of this county's townships also have a completed 2025 project
+
+
+def _province_county(tree: Tree, rng: random.Random, used: set[str], c: int, count: int, n: int,
+                     city: City, plans: _ProvincePlans, code: str) -> int:
+    """One county of the province: its township plan says which townships have a 2025 project."""
+    before = len(tree.projects)
+    plan = Plan(townships=plans.townships, villages=plans.villages, projects=(("active", 2026),), long_texts=True)
+    count = _county(tree, rng, used, c, count, n, city, plan, code)
+    # the first `completed` townships also carry last year's finished project
+    towns = [s for s in tree.stations[f"c{c:03d}"] if s["level"] == "township"][:plans.completed]
+    for town in towns:
+        record = project(rng, town, tree.regions[[r["code"] for r in tree.regions].index(code)]["name"], 2025,
+                         "completed")
+        _lengthen(rng, record, town["name"])
+        tree.projects.insert(before, record)
+        tree.files.append(f"files/{town['id']}-2025/agreement.pdf")
     return count
 
 
@@ -351,23 +498,31 @@ def _png() -> bytes:
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
-def site() -> dict:
-    return {"name": "示例市社会工作服务平台(基准测试)", "publisher": "示例市民政局", "region": CITY_CODE,
+def site(region: str = CITY_CODE) -> dict:
+    return {"name": "示例市社会工作服务平台(基准测试)", "publisher": "示例市民政局", "region": region,
             "contact": {"phone": "0830-3100100", "email": "sgz@example.gov.cn", "address": "示例市民政局三楼"},
             "as_of": AS_OF.isoformat(), "demo": True}
 
 
-def generate(n_stations: int, out_dir: Path, seed: int = 1) -> Path:
+PRESETS = ("city", "province")
+
+
+def generate(n_stations: int, out_dir: Path, seed: int = 1, preset: str = "city") -> Path:
     """Write a data/ tree of exactly `n_stations` stations to `out_dir` and return it.
-    `out_dir` must be absent, empty, or a tree this function wrote before."""
+    preset "city": one city of counties of random size; "province": the province preset
+    (PROVINCE), cut off after n stations. `out_dir` must be absent, empty, or a tree this
+    function wrote before."""
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()):
         mine = (out_dir / "site.yaml").is_file() and (out_dir / "site.yaml").read_text(encoding="utf-8").startswith(HEADER)
         if not mine:
             raise FileExistsError(f"{out_dir} is not empty and was not made by bench/generate.py")
         shutil.rmtree(out_dir)
-    tree = layout(max(1, n_stations), random.Random(seed))
-    _dump(out_dir / "site.yaml", site())
+    if preset not in PRESETS:
+        raise ValueError(f"unknown preset {preset!r}: one of {PRESETS}")
+    make = province_layout if preset == "province" else layout
+    tree = make(max(1, n_stations), random.Random(seed))
+    _dump(out_dir / "site.yaml", site(PROVINCE_CODE if preset == "province" else CITY_CODE))
     _dump(out_dir / "regions.yaml", {"regions": tree.regions})
     _dump(out_dir / "services.yaml", SERVICES)
     _dump(out_dir / "agencies.yaml", {"agencies": tree.agencies})
@@ -393,11 +548,20 @@ def check(data_dir: Path):
     return prepared
 
 
+def stations_of(size: str) -> int:
+    """A size on the command line: a number, or "province" for the whole province preset."""
+    return PROVINCE_STATIONS if size == "province" else int(size)
+
+
 def main(argv: list[str]) -> int:
+    preset = "city"
+    if argv[:1] == ["--province"]:
+        preset, argv = "province", argv[1:]
     if len(argv) not in (2, 3):
-        print("usage: python bench/generate.py N_STATIONS OUT_DIR [SEED]", file=sys.stderr)
+        print("usage: python bench/generate.py [--province] N_STATIONS|province OUT_DIR [SEED]", file=sys.stderr)
         return 2
-    out = generate(int(argv[0]), Path(argv[1]), int(argv[2]) if len(argv) > 2 else 1)
+    preset = "province" if argv[0] == "province" else preset
+    out = generate(stations_of(argv[0]), Path(argv[1]), int(argv[2]) if len(argv) > 2 else 1, preset)
     prepared = check(out)
     p = prepared.portal
     print(f"{out}: {len(p.stations)} stations, {len(p.regions)} regions, {len(p.projects)} projects, "

@@ -1,8 +1,9 @@
-"""Build-time benchmark: does the build stay linear in the number of stations?
+"""Build-time benchmark: the project's build beside a bare mkdocs-material build of one trivial
+page per station, and does the build stay linear in the number of stations?
 
-    python bench/run.py                  # 1000, 5000 and 20000 stations (`make bench`)
-    python bench/run.py 1000 5000        # chosen sizes
-    python bench/run.py --max-slope 1.2 --keep /tmp/bench 2000
+    python bench/run.py province         # the whole province preset (`make bench`)
+    python bench/run.py 2000 5000        # chosen sizes (`make bench SIZES="2000 5000"`)
+    python bench/run.py --preset city --max-slope 1.2 --keep /tmp/bench 2000
 
 For each size: generate a contract-valid data/ tree (bench/generate.py), then run
 `python -m sgz_portal --data <tmp>/data build --site <tmp>/site` in a fresh process.
@@ -29,9 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from generate import generate  # noqa: E402
+from generate import PRESETS, generate, stations_of  # noqa: E402
 
-DEFAULT_SIZES = (1000, 5000, 20000)
+DEFAULT_SIZES = ("province",)
 
 # Runs in the child: `python -c SHIM RESULT_FILE portal-args...`. Timers wrap module
 # attributes that the CLI and the hooks look up at call time, so the build is unchanged.
@@ -86,9 +87,20 @@ sys.exit(code)
 
 
 @dataclass
+class Bare:
+    """`mkdocs build` of a minimal material site with one trivial page per station (no search plugin:
+    the project's search, pagefind, is counted on its side)."""
+
+    pages: int
+    wall: float
+    cpu: float
+    rss_mb: float
+
+
+@dataclass
 class Result:
     size: int  # stations
-    pages: int  # generated HTML files
+    pages: int  # rendered HTML pages (redirect stubs not counted)
     wall: float
     cpu: float  # user + system seconds of the build and its children (pagefind is multi-threaded)
     generate: float
@@ -100,10 +112,16 @@ class Result:
     cpus: dict[str, float]  # CPU seconds per phase (children included)
     warnings: int
     load_avg: float  # 1-minute load average when the build ended: others' work inflates wall time
+    bare: Bare | None = None  # the bare mkdocs-material build of as many trivial pages, same run
 
     @property
     def ms_per_page(self) -> float:
         return 1000 * self.wall / self.pages
+
+
+def _redirect(path: Path) -> bool:
+    """A redirect stub (site/redirect.py), not a rendered page."""
+    return path.stat().st_size < 2000 and b'http-equiv="refresh"' in path.read_bytes()
 
 
 def _tree_size(folder: Path) -> int:
@@ -117,31 +135,83 @@ def _child_env(portal: Path) -> dict[str, str]:
     return env
 
 
-def measure(size: int, work: Path, seed: int, portal: Path = ROOT) -> Result:
-    """Generate `size` stations under `work`, build them once in a fresh process, measure."""
+@dataclass
+class Run:
+    code: int
+    wall: float
+    cpu: float  # user + system seconds of the process and the children it waited for
+    rss_mb: float  # the process's own peak resident set
+    stderr: str
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run one process; its own rusage comes from wait4 (not mixed with earlier children's)."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - start
+        err.seek(0)
+        text = err.read().decode("utf-8", "replace")
+    return Run(child.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, text)
+
+
+BARE_CONFIG = """site_name: bare
+theme:
+  name: material
+  language: zh
+  font: false
+plugins: []
+nav:
+  - index.md
+validation:
+  nav:
+    omitted_files: ignore
+"""
+
+
+def bare(size: int, work: Path) -> Bare:
+    """A bare mkdocs-material build of `size` trivial pages (one per station) plus a home page."""
+    docs = work / "bare" / "docs"
+    (docs / "s").mkdir(parents=True, exist_ok=True)
+    (docs / "index.md").write_text("# 首页\n", encoding="utf-8")
+    for i in range(size):
+        (docs / "s" / f"{i:06d}.md").write_text(f"# 站点 {i}\n\n地址:示例路 {i} 号。\n", encoding="utf-8")
+    (work / "bare" / "mkdocs.yml").write_text(BARE_CONFIG, encoding="utf-8")
+    done = run([sys.executable, "-m", "mkdocs", "build", "-q"], work / "bare")
+    if done.code != 0:
+        raise RuntimeError(f"bare mkdocs-material build failed:\n{done.stderr[-4000:]}")
+    pages = sum(1 for _ in (work / "bare" / "site").rglob("index.html"))
+    return Bare(pages=pages, wall=done.wall, cpu=done.cpu, rss_mb=done.rss_mb)
+
+
+def measure(size: int, work: Path, seed: int, portal: Path = ROOT, preset: str = "city",
+            compare: bool = True) -> Result:
+    """Generate `size` stations under `work`, build them once in a fresh process, measure;
+    then (compare) the bare mkdocs-material build of as many pages."""
     data, site, report = work / "data", work / "site", work / "result.json"
     start = time.perf_counter()
-    generate(size, data, seed)
+    generate(size, data, seed, preset)
     generated = time.perf_counter() - start
     command = [sys.executable, "-c", SHIM, str(report), "--config", str(portal / "mkdocs.yml"),
                "--data", str(data), "build", "--site", str(site)]
-    start = time.perf_counter()
-    done = subprocess.run(command, cwd=portal, env=_child_env(portal), capture_output=True, text=True,
-                          check=False)
-    wall = time.perf_counter() - start
+    done = run(command, portal, _child_env(portal))
+    wall = done.wall
     if not report.is_file():
         raise RuntimeError(f"build of {size} stations crashed:\n{done.stderr[-4000:]}")
     got = json.loads(report.read_text(encoding="utf-8"))
     if not got["facts"].get("ok"):
         raise AssertionError(f"generated data for {size} stations is not contract-valid:\n{done.stderr[-4000:]}")
-    if done.returncode != 0 or got["code"] != 0:
-        raise RuntimeError(f"build of {size} stations failed ({done.returncode}):\n{done.stderr[-4000:]}")
-    pages = sum(1 for _ in site.rglob("*.html"))
-    return Result(size=size, pages=pages, wall=wall, cpu=got["cpu"], generate=generated,
+    if done.code != 0 or got["code"] != 0:
+        raise RuntimeError(f"build of {size} stations failed ({done.code}):\n{done.stderr[-4000:]}")
+    pages = sum(1 for p in site.rglob("*.html") if not _redirect(p))
+    load_avg = os.getloadavg()[0]
+    return Result(bare=bare(size, work) if compare else None, load_avg=load_avg,
+                  size=size, pages=pages, wall=wall, cpu=got["cpu"], generate=generated,
                   rss_mb=got["rss_kb"] / 1024, pagefind_rss_mb=got["child_rss_kb"] / 1024,
                   index_mb=_tree_size(site / "pagefind") / 2**20, site_mb=_tree_size(site) / 2**20,
-                  times=got["times"], cpus=got["cpus"], warnings=got["facts"]["issues"],
-                  load_avg=os.getloadavg()[0])
+                  times=got["times"], cpus=got["cpus"], warnings=got["facts"]["issues"])
 
 
 def slopes(results: list[Result], what: str = "wall") -> tuple[float | None, float | None]:
@@ -172,6 +242,22 @@ def phases(r: Result, clock: str) -> dict[str, float]:
     return out
 
 
+def side_by_side(results: list[Result]) -> str:
+    """Markdown: the project's build and the bare mkdocs-material build of as many stations, and the ratio."""
+    lines = ["| stations | build | pages | wall s | CPU s | ms/station (wall) | peak RSS MB per process | load avg |",
+             "|---:|---|---:|---:|---:|---:|---|---:|"]
+    for r in results:
+        if r.bare is None:
+            continue
+        b = r.bare
+        lines.append(f"| {r.size} | sgz-portal | {r.pages} | {r.wall:.1f} | {r.cpu:.1f} | {1000 * r.wall / r.size:.1f} "
+                     f"| build {r.rss_mb:.0f}, pagefind {r.pagefind_rss_mb:.0f} | {r.load_avg:.1f} |")
+        lines.append(f"| {r.size} | bare mkdocs-material | {b.pages} | {b.wall:.1f} | {b.cpu:.1f} "
+                     f"| {1000 * b.wall / r.size:.1f} | mkdocs {b.rss_mb:.0f} | |")
+        lines.append(f"| {r.size} | **ratio** | | **{r.wall / b.wall:.2f}×** | **{r.cpu / b.cpu:.2f}×** | | | |")
+    return "\n".join(lines)
+
+
 def table(results: list[Result]) -> str:
     """Markdown: totals, then phases as 'wall (CPU)' seconds, then each phase's CPU slope."""
     lines = ["| stations | pages | wall s | ms/page | CPU s | peak RSS MB (build) | peak RSS MB (pagefind) "
@@ -196,7 +282,12 @@ def table(results: list[Result]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("sizes", nargs="*", type=int, default=list(DEFAULT_SIZES), help="numbers of stations")
+    parser.add_argument("sizes", nargs="*", default=list(DEFAULT_SIZES),
+                        help='numbers of stations, or "province" (the whole province preset)')
+    parser.add_argument("--preset", choices=PRESETS, default="province",
+                        help="province: 21 cities of counties of ~17 townships of 10 villages, long texts "
+                        "(cut off after N stations); city: the older one-city shape")
+    parser.add_argument("--no-bare", action="store_true", help="skip the bare mkdocs-material build")
     parser.add_argument("--max-slope", type=float, default=1.1, help="fail above this log-log slope")
     parser.add_argument("--gate", choices=("wall", "cpu"), default="wall",
                         help="which slope --max-slope judges (cpu: steadier on a shared machine)")
@@ -206,11 +297,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="project checkout to build with (default: this one), e.g. a `git archive` snapshot")
     args = parser.parse_args(argv)
     results = []
-    for size in sorted(set(args.sizes)):
+    for size in sorted({stations_of(x) for x in args.sizes}):
         work = (args.keep / str(size)) if args.keep else Path(tempfile.mkdtemp(prefix=f"portal-bench-{size}-"))
         work.mkdir(parents=True, exist_ok=True)
         try:
-            results.append(measure(size, work, args.seed, args.portal.resolve()))
+            results.append(measure(size, work, args.seed, args.portal.resolve(), args.preset, not args.no_bare))
         finally:
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)
@@ -218,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{size} stations: {r.pages} pages in {r.wall:.1f} s ({r.ms_per_page:.2f} ms/page, CPU "
               f"{r.cpu:.1f} s), peak RSS {r.rss_mb:.0f} MB, load average {r.load_avg:.1f}",
               file=sys.stderr, flush=True)
+    print(side_by_side(results) + "\n", flush=True)
     print(table(results), flush=True)
     endpoint, least = slopes(results)
     if endpoint is None:

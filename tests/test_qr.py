@@ -48,6 +48,12 @@ def test_svg_holds_the_code_segno_makes_for_the_url() -> None:
     assert code.error == "M"
     size = code.symbol_size(scale=1, border=4)[0]
     assert f'viewBox="0 0 {size} {size}"' in qr.svg(text, "x")
+    # one fixed mask (scoring all eight costs 5x the time): same version and size, segno's own drawing
+    fixed = segno.make(text, error="m", micro=False, mask=qr.MASK)
+    assert fixed.mask == qr.MASK and fixed.version == code.version
+    drawn = fixed.svg_inline(scale=1, border=4, dark="#000", light="#fff", title="x:" + text,
+                             svgclass="sgz-qr__code", lineclass=None, omitsize=True)
+    assert qr.svg(text, "x") == drawn.replace("<svg ", '<svg role="img" ', 1)
 
 
 def test_svg_escapes_its_label() -> None:

@@ -53,6 +53,13 @@ RECALL = [
     ("婚姻家庭关系调适", "services/family-mediation/", "service, split"),
     ("就业信息与技能培训对接", "services/job-matching/", "service, split"),
     ("四点半课堂课业辅导", "services/homework-club/", "service"),
+    # words from a service's summary: its own page, not only the many stations offering it (issue 11)
+    ("防溺水", "services/child-summer/", "service summary"),
+    ("护理补贴", "services/disability-support/", "service summary"),
+    ("智能手机", "services/elder-learning/", "service summary"),
+    ("刺绣", "services/women-skills/", "service summary"),
+    ("加装电梯", "services/resident-council/", "service summary"),
+    ("噪音 漏水", "services/dispute-mediation/", "service summary, two words"),
     # two-character words
     ("心理", "services/counseling/", "word"),
     ("养老", "services/elderly-visit/", "word"),

@@ -23,6 +23,27 @@ class ListView:
     sections: list[tuple[str, list[Link]]]
 
 
+def stations_under_regions(p: Portal) -> dict[str, list[str]]:
+    """Each region code -> ids of stations serving it or any region below it."""
+    out: dict[str, list[str]] = {}
+    for station in p.stations.values():
+        for region in p.region_path(station.region):
+            out.setdefault(region.code, []).append(station.id)
+    return out
+
+
+def region_standins(p: Portal, subtree: dict[str, list[str]] | None = None) -> dict[str, str]:
+    """Region code -> station id, for regions whose page would only repeat one station's page:
+    no regions below it and exactly one station, located in it (a village and its 社会工作服务室).
+    Such a region gets no page of its own; links go to the station, and its old URL redirects."""
+    subtree = stations_under_regions(p) if subtree is None else subtree
+    out = {}
+    for code, ids in subtree.items():
+        if len(ids) == 1 and not p.region_children.get(code) and p.stations[ids[0]].region == code:
+            out[code] = ids[0]
+    return out
+
+
 class Context:
     """The model plus the lookups every page kind needs."""
 
@@ -34,6 +55,7 @@ class Context:
             if f.subject:
                 self.findings.setdefault(f.subject, []).append(f)
         self.subtree = self._stations_under_regions()
+        self.standins = region_standins(portal, self.subtree)
         self._exports = exports
 
     @property
@@ -44,18 +66,15 @@ class Context:
         return self._exports
 
     def _stations_under_regions(self) -> dict[str, list[str]]:
-        """Each region code -> ids of stations serving it or any region below it."""
-        out: dict[str, list[str]] = {}
-        for station in self.p.stations.values():
-            for region in self.p.region_path(station.region):
-                out.setdefault(region.code, []).append(station.id)
-        return out
+        return stations_under_regions(self.p)
 
     def station_link(self, sid: str) -> Link:
         return Link(self.p.stations[sid].name, urls.station(sid))
 
     def region_link(self, code: str) -> Link:
-        return Link(self.p.regions[code].name, urls.region(code))
+        """The region's page, or the page of the one station that stands in for it (region_standins)."""
+        standin = self.standins.get(code)
+        return Link(self.p.regions[code].name, urls.station(standin) if standin else urls.region(code))
 
     def county_name(self, region_code: str) -> str:
         county = self.p.county_of(region_code)

@@ -56,8 +56,10 @@ def view(ctx: Context, sid: str) -> ServiceView:
         basis=s.basis, description=render(s.description),
         stations_by_county=[(ctx.region_link(c), ctx.ordered(ids)) for c, ids in sorted(by_county.items())],
         station_count=len(p.stations_by_service.get(sid, [])),
+        # the summary too, boosted like the name: words from it must put the service's own page
+        # among the first results, above the many stations that offer it (issue 11)
         search_terms=index_terms([s.name, p.domains[s.domain].name,
-                                  *(p.groups[g].name for g in s.groups), *aliases]),
+                                  *(p.groups[g].name for g in s.groups), *aliases, s.summary]),
     )
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sgz_portal.data import urls
 from sgz_portal.data.model import Portal
-from sgz_portal.pages.context import describe
+from sgz_portal.pages.context import describe, region_standins
 from sgz_portal.pages.qr import poster_source
 
 
@@ -52,9 +52,10 @@ def page_specs(p: Portal) -> list[PageSpec]:
     specs += [PageSpec(urls.source_of("project", x.id), "project", x.id, x.title,
                        describe(x.task_book.get("overview")))
               for x in p.projects.values()]
+    standins = region_standins(p)
     specs += [PageSpec(urls.source_of("region", r.code), "region", r.code, r.name,
                        f"{r.name}的社会工作服务站点")
-              for r in p.regions.values()]
+              for r in p.regions.values() if r.code not in standins]
     specs += [PageSpec(urls.source_of("agency", a.id), "agency", a.id, a.name,
                        f"{a.name}运营的社会工作服务站和项目")
               for a in p.agencies.values()]
@@ -65,6 +66,21 @@ def page_specs(p: Portal) -> list[PageSpec]:
                        f"{f.name}的收支公开、累计结余和季度合计")
               for f in p.funds.values()]
     return specs
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A URL that has no page of its own any more but must keep answering (printed QR codes, links)."""
+
+    path: str  # e.g. regions/990101001201/ (relative to the site root)
+    target: str  # e.g. stations/c001-t01-v01/
+    title: str
+
+
+def redirects(p: Portal) -> list[Redirect]:
+    """Village regions served by their one station: regions/<code>/ leads to stations/<id>/."""
+    return [Redirect(urls.region(code), urls.station(sid), p.regions[code].name)
+            for code, sid in sorted(region_standins(p).items())]
 
 
 def template_for(spec: PageSpec, overrides: Path) -> str:

@@ -101,7 +101,7 @@ def view(ctx: Context, sid: str) -> StationView:
     checklist = disclosure.station_checklist(ctx, sid)
     return StationView(
         station=st, title=st.name, level_word=LEVEL_WORDS[st.level],
-        breadcrumbs=ctx.breadcrumbs(st.region),
+        breadcrumbs=[c for c in ctx.breadcrumbs(st.region) if c.url != urls.station(st.id)],  # not itself
         parent=ctx.station_link(st.parent) if st.parent else None,
         children=ctx.ordered(p.station_children.get(sid, [])),
         operator=Link(op.name, urls.agency(op.id)) if op else None,

@@ -28,6 +28,7 @@ from sgz_portal.data.schema import SCHEMA_DIR
 from sgz_portal.pages import specs
 from sgz_portal.pages.views import Views
 from sgz_portal.pipeline import Prepared, prepare
+from sgz_portal.site import redirect, sitemap
 from sgz_portal.site.attachments import attachments
 
 
@@ -66,7 +67,11 @@ def valid_toggles(html: str) -> str:
 # config is a UserDict whose own `.data` attribute would shadow an option named `data`.
 CONFIG_SCHEME = (
     ("data", c.Type(str, default="data")),  # the data folder, relative to mkdocs.yml
+    ("sitemap_max_urls", c.Type(int, default=sitemap.MAX_URLS)),  # URLs per sitemap file (tests: small)
+    ("share_templates", c.Type(bool, default=True)),  # False: render every page's sidebars (tests compare)
 )
+# Pages a crawler need not fetch: a poster prints what its station's page says.
+NOT_IN_SITEMAP = frozenset({"poster"})
 
 
 @dataclass
@@ -79,6 +84,10 @@ class BuildState:
     exports: list[tuple[str, str]]
     overrides: Path
     pages: dict[str, specs.PageSpec] = field(default_factory=dict)
+    urls: list[str] = field(default_factory=list)  # rendered pages' site-relative URLs (sitemap)
+    # Template output that is the same on every generated page at one depth (main.html's sidebars),
+    # keyed by block and base_url: rendered once, not once per page.
+    shared: dict[str, str] = field(default_factory=dict)
 
 
 def _mark_toc(items: Any) -> None:
@@ -162,6 +171,13 @@ class PortalPlugin(BasePlugin):
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         state = self._require()
         spec = state.pages.get(page.file.src_uri)
+        # Generated pages are outside the navigation and have no Markdown headings, so Material's
+        # sidebars depend only on where the page is: its depth (base_url) and its first folder (a nav
+        # link into the page's own folder is written shorter, "../" rather than "../../regions/").
+        # main.html renders them once per such place, not once per page.
+        context["sgz_cache"] = state.shared
+        shared = spec is not None and self.config["share_templates"]
+        context["sgz_cache_key"] = f"{context.get('base_url', '')} {page.url.split('/')[0]}" if shared else ""
         if spec is not None:
             context["view"] = state.views.view(spec.kind, spec.key)
         elif page.meta.get("template") in ("home.html", "search.html"):
@@ -173,12 +189,22 @@ class PortalPlugin(BasePlugin):
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        state = self._require()
+        spec = state.pages.get(page.file.src_uri)
+        if spec is None or spec.kind not in NOT_IN_SITEMAP:
+            state.urls.append(page.url)
         return valid_toggles(output)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         return valid_toggles(output_content)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        state = self._require()
+        redirect.write(Path(config.site_dir), specs.redirects(state.portal))
+        site = state.portal.site
+        for name, text in sitemap.sitemaps(state.urls, site.base_url, site.as_of,
+                                           self.config["sitemap_max_urls"]).items():
+            (Path(config.site_dir) / name).write_text(text, encoding="utf-8")
         self.state = None  # the next build (mkdocs serve) starts afresh
 
     def _require(self) -> BuildState:

@@ -1,0 +1,32 @@
+"""Redirect stubs: a URL whose page was folded into another page keeps answering (bureaus print
+URLs as QR codes). A stub is a tiny static HTML file: an immediate `<meta http-equiv="refresh">`
+to the target, a canonical link, and a plain link for browsers that do not follow the refresh.
+Links are relative, so the site still works from a sub-folder; crawlers are told not to index it."""
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from sgz_portal.pages.specs import Redirect
+
+
+def relative(path: str, target: str) -> str:
+    """`target` (relative to the site root) as seen from the page at `path` (both end with '/')."""
+    return "../" * path.strip("/").count("/") + "../" * bool(path.strip("/")) + target
+
+
+def stub(r: Redirect) -> str:
+    href = escape(relative(r.path, r.target))
+    title = escape(r.title)
+    return ('<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>{title}</title>'
+            f'<meta name="robots" content="noindex"><link rel="canonical" href="{href}">'
+            f'<meta http-equiv="refresh" content="0; url={href}"></head>\n'
+            f'<body><p>{title}的页面已合并到<a href="{href}">本村(社区)社会工作服务室的页面</a>。</p></body></html>\n')
+
+
+def write(site_dir: Path, redirects: list[Redirect]) -> None:
+    for r in redirects:
+        path = site_dir / r.path / "index.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(stub(r), encoding="utf-8")

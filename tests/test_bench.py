@@ -1,0 +1,52 @@
+"""The benchmark's province preset (issue 11 item 1): the exact shape at full size, one stations
+file per county, contract-valid when cut to a slice, and `make bench`'s side-by-side table."""
+from __future__ import annotations
+
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+
+from sgz_portal.pipeline import prepare
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import generate  # noqa: E402
+import run  # noqa: E402
+
+
+def test_province_preset_has_the_provinces_shape() -> None:
+    tree = generate.province_layout(10**9, random.Random(1))
+    stations = [s for group in tree.stations.values() for s in group]
+    levels = Counter(s["level"] for s in stations)
+    assert levels == {"city": 21, "county": 183, "township": 3100, "village": 31000}
+    assert len(stations) == generate.PROVINCE_STATIONS == 34304
+    assert len(tree.projects) == 3500
+    reports = [r for p in tree.projects for r in p["reports"] if r["type"] == "monthly"]
+    assert len(reports) > 3500 * 9  # a year of monthly briefs (to the as-of date) per project
+    assert sum(len(r["summary"]) for r in reports) / len(reports) > 200  # briefs of realistic length
+    counties = [stem for stem in tree.stations if not stem.startswith("city-")]
+    assert len(counties) == 183  # one stations file per county (plus one per city centre)
+
+
+def test_province_slice_is_contract_valid(tmp_path: Path) -> None:
+    data = generate.generate(400, tmp_path / "data", preset="province")
+    prepared = prepare(data)
+    assert prepared.ok, prepared.issues
+    assert len(prepared.portal.stations) == 400
+    files = sorted(p.stem for p in (data / "stations").glob("*.yaml"))
+    assert files[0] == "c001" and "city-01" in files
+    for stem in files:  # every county file holds one county's stations only
+        county = {s.id.split("-")[0] for s in prepared.portal.stations.values() if s.id.startswith(stem + "-")}
+        assert county <= {stem}
+
+
+def test_bench_prints_both_builds_side_by_side() -> None:
+    result = run.Result(size=1000, pages=3100, wall=30.0, cpu=28.0, generate=1.0, rss_mb=100, pagefind_rss_mb=400,
+                        index_mb=4, site_mb=60, times={}, cpus={}, warnings=0, load_avg=1.0,
+                        bare=run.Bare(pages=1001, wall=3.0, cpu=2.8, rss_mb=50))
+    text = run.side_by_side([result])
+    assert "| 1000 | sgz-portal | 3100 | 30.0 | 28.0 |" in text
+    assert "| 1000 | bare mkdocs-material | 1001 | 3.0 | 2.8 |" in text
+    assert "**10.00×**" in text and "build 100, pagefind 400" in text and "mkdocs 50" in text
