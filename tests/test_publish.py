@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -253,7 +254,9 @@ def test_interrupt_during_the_swap_waits_for_it_and_says_the_new_site_is_out(tmp
     real_exchange = publish.exchange
 
     def exchange(a, b):
-        os.kill(os.getpid(), signal.SIGINT)  # arrives in the middle of the swap
+        # Ctrl-C in the middle of the swap, sent to the main thread as a terminal sends it to a
+        # single-threaded build (os.kill could land on another thread of the test process).
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
         return real_exchange(a, b)
     monkeypatch.setattr(publish, "exchange", exchange)
     assert build(site) == 130

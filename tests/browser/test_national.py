@@ -37,6 +37,10 @@ def country(tmp_path_factory: pytest.TempPathFactory):
         portal = pipeline.prepare(data).portal
         names[prefix] = [(s.name, s.id) for s in portal.stations.values() if s.level == "township"]
     national.main([str(www / "national"), *(f"/{p}/" for p in PROVINCES)])
+    # The national site's own home (sgz-portal serve wants a built site: an index.html at its root).
+    (www / "index.html").write_text('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>全国</title>'
+                                    '</head><body><a href="national/">全国社工站搜索</a></body></html>\n',
+                                    encoding="utf-8")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

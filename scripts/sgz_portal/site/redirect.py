@@ -9,6 +9,10 @@ from pathlib import Path
 
 from sgz_portal.pages.specs import Redirect
 
+# The same policy every rendered page carries (overrides/main.html; tests/browser/test_csp.py checks both).
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'")
+
 
 def relative(path: str, target: str) -> str:
     """`target` (relative to the site root) as seen from the page at `path` (both end with '/')."""
@@ -19,6 +23,8 @@ def stub(r: Redirect) -> str:
     href = escape(relative(r.path, r.target))
     title = escape(r.title)
     return ('<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+            '<meta name="referrer" content="strict-origin-when-cross-origin">'
             f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>{title}</title>'
             f'<meta name="robots" content="noindex"><link rel="canonical" href="{href}">'
             f'<meta http-equiv="refresh" content="0; url={href}"></head>\n'
