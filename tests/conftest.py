@@ -8,6 +8,7 @@ import pytest
 
 from sgz_portal import cli, pipeline
 from sgz_portal.pages.views import Views
+from tests.fixturedata import MINIMAL
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "fixtures" / "sample" / "data"  # a copy of the sample: tests never read data/
@@ -53,3 +54,11 @@ def hosted_demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = data.parent / "site"
     assert cli.build(data, out, CONFIG) == 0
     return out
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    """A fresh copy of the minimal fixture data (tests/fixtures/minimal), for a test to edit."""
+    target = tmp_path / "data"
+    shutil.copytree(MINIMAL, target)
+    return target

@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -26,11 +25,6 @@ GPS = {1: "N", 2: (30.0, 39.0, 12.5), 3: "E", 4: (104.0, 4.0, 1.0)}  # a residen
 OWNER = "Zhang San's phone"
 
 
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(MINIMAL, target)
-    return target
 
 
 def reference_document(data: Path, ref: str) -> int:

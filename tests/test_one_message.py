@@ -15,6 +15,7 @@ from sgz_portal.data.words import hours_summary
 from sgz_portal.pages.disclosure import _basic_items
 from sgz_portal.pipeline import prepare
 from sgz_portal.site import build as build_module
+from tests.fixturedata import edit
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal" / "data"
@@ -27,18 +28,8 @@ def _no_env_as_of(monkeypatch):
     monkeypatch.delenv("PORTAL_AS_OF", raising=False)
 
 
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(MINIMAL, target)
-    return target
 
 
-def edit(data: Path, name: str, old: str, new: str) -> None:
-    path = data / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def triples(data: Path, as_of: dt.date | None = None) -> list[tuple[str, str, int, str]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from stdnum.cn import ric
 from sgz_portal.pipeline import prepare
 from sgz_portal.rules.judge import NOT_FREE_TEXT
 from sgz_portal.rules.pii import find_personal_info
+from tests.fixturedata import edit
 
 AS_OF = dt.date(2025, 6, 30)
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal" / "data"
@@ -107,18 +107,8 @@ def test_known_false_positives_stay_accepted(text):
 
 # -- through the whole flow --------------------------------------------------------------------
 
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(MINIMAL, target)
-    return target
 
 
-def edit(data: Path, name: str, old: str, new: str) -> None:
-    path = data / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def found(data: Path) -> list[tuple[str, str, int, str]]:

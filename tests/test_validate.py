@@ -15,22 +15,13 @@ from stdnum.cn import uscc
 from sgz_portal.data.issues import MESSAGES
 from sgz_portal.data.load import load
 from sgz_portal.data.validate import uscc_check_char, validate
+from tests.fixturedata import edit
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal" / "data"
 
 
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(FIXTURE, target)
-    return target
 
 
-def edit(data: Path, name: str, old: str, new: str, count: int = 1) -> None:
-    path = data / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture changed: {old!r} not in {name}"
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
 def problems(data: Path) -> list:

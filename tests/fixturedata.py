@@ -1,0 +1,16 @@
+"""Editing a copy of fixture data in a test: one helper, shared by the test modules."""
+from __future__ import annotations
+
+from pathlib import Path
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MINIMAL = FIXTURES / "minimal" / "data"
+SAMPLE = FIXTURES / "sample" / "data"
+
+
+def edit(data: Path, name: str, old: str, new: str, count: int = 1) -> None:
+    """Replace `old` by `new` in data/<name>; fails loudly if the fixture no longer holds `old`."""
+    path = data / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture changed: {old!r} not in {name}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
