@@ -215,6 +215,9 @@ def _rows(ws: Worksheet, sheet: Sheet, reading: Reading) -> Iterator[Row]:
                 _set(row.record, column.key, value)
                 row.places[column.key] = place
         if row.first.cell:
+            for column in sheet.columns:  # a required list of values may be empty: `services: []`
+                if column.is_list and len(column.key) == 1 and column.key[0] in sheet.required:
+                    row.record.setdefault(column.key[0], [])
             first_cell = ws.cell(cells[0].row, 1)
             row.first = Place(sheet.name, first_cell.coordinate, header.get(1, row.first.header))
             yield row
