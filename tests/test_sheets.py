@@ -87,6 +87,15 @@ def test_one_sheet_per_record_kind_and_per_nested_list(book: Path) -> None:
     assert wb.sheetnames == [s.name for s in sheets()]
 
 
+def test_readme_and_guide_name_every_sheet() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## 用 Excel 或 WPS 编辑", 1)[1].split("\n## ", 1)[0]
+    assert [s.name for s in sheets() if s.name not in section] == []
+    for page, schema in (("plans.md", "plan"), ("resources.md", "resources")):
+        text = (ROOT / "guide" / page).read_text(encoding="utf-8")
+        assert [s.name for s in sheets() if s.schema == schema and f"**{s.name}**" not in text] == [], page
+
+
 def test_hidden_key_row_and_chinese_headers(book: Path) -> None:
     ws = openpyxl.load_workbook(book)["站点"]
     assert ws.row_dimensions[KEY_ROW].hidden
