@@ -66,7 +66,7 @@ MESSAGES: dict[str, str] = {
     "sheet_missing": "工作簿中缺少工作表“{name}”",
     "sheet_columns": "找不到这些列:{columns}(隐藏的第 1 行是每列对应的键,请勿修改或删除)",
     "sheet_file": "数据文件“{value}”不对,应写成如“{expected}”的形式",
-    "sheet_file_taken": "数据文件“{value}”已被前面的一个项目使用,每个项目一个文件",
+    "sheet_file_taken": "数据文件“{value}”已被前面的一个{kind}使用,每个{kind}一个文件",
     "plan_actual_required": "指标“{value}”没有计算方法(measure),必须填写上报值(actual)",
     "ledger_order": "公开日期 {value} 早于上一条的 {previous},收支公开应按日期从早到晚排列",
     "as_of_env": "环境变量 PORTAL_AS_OF 的值“{value}”不是有效日期(应为 YYYY-MM-DD)",

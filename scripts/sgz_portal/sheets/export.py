@@ -1,5 +1,7 @@
 """`sgz-portal xlsx export`: every record of data/ (all but site.yaml and rules.yaml) into one workbook.
 
+Plans (plans/*.yaml) and resources (resources.yaml) are optional: without them their sheets are empty.
+
 Text cells are written as text (number format "@", also for the empty cells below), so ids, region codes
 and phone numbers keep their leading zeros and dates stay "2026-06-01". Each column carries a
 data-validation input hint (the schema's description) and, for a closed vocabulary, a drop-down list.
@@ -16,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sgz_portal.data.issues import Issue, errors
-from sgz_portal.data.load import RawData, items, load, project_records, station_records
+from sgz_portal.data.load import RawData, items, load, plan_records, project_records, station_records
 from sgz_portal.sheets.layout import (
     FILE_KEY,
     FIRST_ROW,
@@ -25,6 +27,7 @@ from sgz_portal.sheets.layout import (
     NO,
     PARENT_KEY,
     SEPARATOR,
+    TOP_KEY,
     YES,
     Column,
     Sheet,
@@ -52,6 +55,8 @@ def top_records(raw: RawData, sheet: Sheet) -> list[tuple[str, dict[str, Any]]]:
         return [(data_file(raw, doc.file), r) for doc, _, r in station_records(raw)]
     if sheet.schema == "project":
         return [(data_file(raw, doc.file), r) for doc, _, r in project_records(raw)]
+    if sheet.schema == "plan":
+        return [(data_file(raw, doc.file), r) for doc, _, r in plan_records(raw)]
     doc = getattr(raw, sheet.schema)
     return [(data_file(raw, d.file), r) for d, _, r in items(doc, sheet.list_key)]
 
@@ -84,21 +89,33 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _rows(raw: RawData, sheet: Sheet, parents: list[tuple[str, dict[str, Any]]]) -> list[list[Any]]:
+Parents = list[tuple[tuple[str, ...], dict[str, Any]]]  # records, each with its ids from the top record down
+
+
+def _id(record: dict[str, Any]) -> str:
+    return cell_text(record.get("id", ""))
+
+
+def _rows(raw: RawData, sheet: Sheet, parents: Parents) -> tuple[list[list[Any]], Parents]:
+    """The sheet's rows, and its records with their ids (the parents of its child sheets)."""
     rows: list[list[Any]] = []
+    records: Parents = []
     if not sheet.parent:
         for file, record in top_records(raw, sheet):
             rows.append([file if c.special == FILE_KEY else cell_value(c, _get(record, c.key))
                          for c in sheet.columns])
-        return rows
-    for _, record in parents:
+            records.append(((_id(record),), record))
+        return rows, records
+    for ids, record in parents:
         children = record.get(sheet.list_key)
         for child in children if isinstance(children, list) else []:
             if not isinstance(child, dict):
                 continue
-            rows.append([cell_text(record.get("id", "")) if c.special == PARENT_KEY
-                         else cell_value(c, _get(child, c.key)) for c in sheet.columns])
-    return rows
+            named = {TOP_KEY: ids[0], PARENT_KEY: ids[-1]}
+            rows.append([named[c.special] if c.special in named else cell_value(c, _get(child, c.key))
+                         for c in sheet.columns])
+            records.append(((*ids, _id(child)), child))
+    return rows, records
 
 
 def _validation(column: Column, letter: str, last_row: int) -> DataValidation:
@@ -148,12 +165,10 @@ def workbook(raw: RawData) -> Workbook:
     """The workbook of everything `raw` holds."""
     book = Workbook()
     book.remove(book.active)
-    written: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    written: dict[str, Parents] = {}
     for sheet in sheets():
-        if not sheet.parent:
-            written[sheet.name] = top_records(raw, sheet)
-        ws = book.create_sheet(sheet.name)
-        _write_sheet(ws, sheet, _rows(raw, sheet, written.get(sheet.parent, [])))
+        rows, written[sheet.name] = _rows(raw, sheet, written.get(sheet.parent, []))
+        _write_sheet(book.create_sheet(sheet.name), sheet, rows)
     return book
 
 

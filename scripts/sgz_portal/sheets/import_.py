@@ -2,8 +2,11 @@
 
 Which files: regions.yaml, services.yaml and agencies.yaml; each station goes to the file its 数据文件
 column names (stations.yaml when empty, or stations/NAME.yaml, e.g. one file per county as the sample
-does); each project to projects/ID.yaml (or the file its 数据文件 column names). These files are
-replaced; everything else in data/ (site.yaml, rules.yaml, files/) is left alone.
+does); each project to projects/ID.yaml (or the file its 数据文件 column names); each plan to
+plans/ID.yaml (or the file its 数据文件 column names); the community organisations, volunteer teams and
+charity funds to resources.yaml. These files are replaced; everything else in data/ (site.yaml, rules.yaml,
+files/) is left alone. Plans and resources are optional inputs: with no rows in their sheets, no plan file
+and no resources.yaml is written (any there before are removed, as the workbook holds none).
 
 The new files are first written to a scratch copy of data/ and checked there with the normal
 validation; each problem is reported at the cell it came from (`台账.xlsx 站点!F12 (联系电话): 说明`), and
@@ -40,18 +43,24 @@ from sgz_portal.sheets.layout import (
     KEY_ROW,
     MONTH_DEFS,
     NO,
-    PARENT_KEY,
+    OPTIONAL,
     SPLIT,
     TIME_DEFS,
+    TOP_KEY,
     YES,
     Column,
     Sheet,
     sheets,
 )
+from sgz_portal.sheets.layout import sheet as sheet_named
 
-MANAGED = ("regions.yaml", "services.yaml", "agencies.yaml", "stations.yaml")  # and stations/, projects/
+MANAGED = ("regions.yaml", "services.yaml", "agencies.yaml", "stations.yaml", "resources.yaml")
+FOLDERS = ("stations", "projects", "plans")  # their *.yaml files are managed too
 _FILE = {"stations": re.compile(r"^stations(/[A-Za-z0-9_-]+)?\.yaml$"),
-         "project": re.compile(r"^projects/[A-Za-z0-9_-]+\.yaml$")}
+         "project": re.compile(r"^projects/[A-Za-z0-9_-]+\.yaml$"),
+         "plan": re.compile(r"^plans/[A-Za-z0-9_-]+\.yaml$")}
+_DEFAULT = {"project": "projects/{}.yaml", "plan": "plans/{}.yaml"}
+_KIND = {"project": "项目", "plan": "规划"}
 _LAST_STEP = re.compile(r"(\.?[^.\[\]]+|\[\d+\])$")
 _SPLIT = re.compile("|".join(map(re.escape, SPLIT)))
 
@@ -206,6 +215,9 @@ def _rows(ws: Worksheet, sheet: Sheet, reading: Reading) -> Iterator[Row]:
                 _set(row.record, column.key, value)
                 row.places[column.key] = place
         if row.first.cell:
+            for column in sheet.columns:  # a required list of values may be empty: `services: []`
+                if column.is_list and len(column.key) == 1 and column.key[0] in sheet.required:
+                    row.record.setdefault(column.key[0], [])
             first_cell = ws.cell(cells[0].row, 1)
             row.first = Place(sheet.name, first_cell.coordinate, header.get(1, row.first.header))
             yield row
@@ -228,22 +240,32 @@ def _place_all(reading: Reading, file: str, path: tuple[str | int, ...], row: Ro
         reading.places[(file, format_path(path + key))] = place
 
 
-def _top(reading: Reading, ws: Worksheet, sheet: Sheet, ids: dict[str, Parent]) -> None:
-    if sheet.schema not in _FILE:  # an empty sheet is an empty list (`groups: []`), not a missing key
-        reading.files.setdefault(f"{sheet.schema}.yaml", {}).setdefault(sheet.list_key, [])
+Ids = tuple[str, ...]  # a record's id, after the ids of the records above it: ('plan', 'indicator')
+
+
+def _file(reading: Reading, sheet: Sheet, record: dict[str, Any], row: Row) -> str | None:
+    """The data file a top-level record goes to, or None (and a problem) if its 数据文件 cell is wrong."""
+    if sheet.schema not in _FILE:
+        return f"{sheet.schema}.yaml"
+    default = _DEFAULT.get(sheet.schema, "stations.yaml").format(record.get("id", ""))
+    file, place = row.special.get(FILE_KEY, (default, row.first))
+    if not _FILE[sheet.schema].match(file):
+        reading.problem(place, "sheet_file", value=file, expected=default)
+        return None
+    return file
+
+
+def _top(reading: Reading, ws: Worksheet, sheet: Sheet, ids: dict[Ids, Parent]) -> None:
+    if sheet.schema not in _FILE and sheet.schema not in OPTIONAL:  # an empty sheet is an empty list
+        reading.files.setdefault(f"{sheet.schema}.yaml", {}).setdefault(sheet.list_key, [])  # (`groups: []`)
     for row in _rows(ws, sheet, reading):
         record = _ordered(row.record, sheet.order)
-        if sheet.schema in _FILE:
-            default = "stations.yaml" if sheet.schema == "stations" else f"projects/{record.get('id', '')}.yaml"
-            file, place = row.special.get(FILE_KEY, (default, row.first))
-            if not _FILE[sheet.schema].match(file):
-                reading.problem(place, "sheet_file", value=file, expected=default)
-                continue
-        else:
-            file = f"{sheet.schema}.yaml"
-        if sheet.schema == "project":
+        file = _file(reading, sheet, record, row)
+        if file is None:
+            continue
+        if not sheet.list_key:  # one record per file
             if file in reading.files:
-                reading.problem(row.first, "sheet_file_taken", value=file)
+                reading.problem(row.first, "sheet_file_taken", value=file, kind=_KIND[sheet.schema])
                 continue
             reading.files[file] = record
             path: tuple[str | int, ...] = ()
@@ -253,45 +275,60 @@ def _top(reading: Reading, ws: Worksheet, sheet: Sheet, ids: dict[str, Parent]) 
             records.append(record)
         _place_all(reading, file, path, row)
         if isinstance(record.get("id"), str):
-            ids.setdefault(record["id"], Parent(record, file, path))
+            ids.setdefault((record["id"],), Parent(record, file, path))
 
 
-def _child(reading: Reading, ws: Worksheet, sheet: Sheet, parents: dict[str, Parent], kind: str) -> None:
+def _parent(reading: Reading, sheet: Sheet, row: Row, parents: dict[Ids, Parent]) -> tuple[Ids, Parent] | None:
+    """The record a child row belongs to, found by the ids in its first columns (or a problem at the cell)."""
+    ids: Ids = ()
+    for key in sheet.parent_keys:
+        value, place = row.special.get(key, ("", row.first))
+        known = sorted({k[len(ids)] for k in parents if k[:len(ids)] == ids})
+        if value not in known:
+            kind = sheet_named(sheet.parent).parent if key == TOP_KEY else sheet.parent
+            reading.problem(place, "unknown_ref", kind=kind, value=value, hint=suggest(value, known))
+            return None
+        ids = (*ids, value)
+    return ids, parents[ids]
+
+
+def _child(reading: Reading, ws: Worksheet, sheet: Sheet, parents: dict[Ids, Parent],
+           records: dict[Ids, Parent]) -> None:
     for row in _rows(ws, sheet, reading):
-        parent_id, place = row.special.get(PARENT_KEY, ("", row.first))
-        parent = parents.get(parent_id)
-        if parent is None:
-            reading.problem(place, "unknown_ref", kind=kind, value=parent_id, hint=suggest(parent_id, parents))
+        found = _parent(reading, sheet, row, parents)
+        if found is None:
             continue
-        records = parent.record.setdefault(sheet.list_key, [])
-        path = (*parent.path, sheet.list_key, len(records))
-        records.append(_ordered(row.record, sheet.order))
+        ids, parent = found
+        items = parent.record.setdefault(sheet.list_key, [])
+        path = (*parent.path, sheet.list_key, len(items))
+        record = _ordered(row.record, sheet.order)
+        items.append(record)
         _place_all(reading, parent.file, path, row)
-
-
-def child_key(name: str) -> str:
-    return next(s.list_key for s in sheets() if s.name == name)
+        if sheet.children and isinstance(record.get("id"), str):
+            records.setdefault((*ids, record["id"]), Parent(record, parent.file, path))
 
 
 def read(book_path: Path) -> Reading:
     """The data files the workbook holds, and where each value came from."""
     reading = Reading(book_path.name)
     book = load_workbook(book_path, data_only=True)
-    parents: dict[str, dict[str, Parent]] = {}
+    parents: dict[str, dict[Ids, Parent]] = {}
     for sheet in sheets():
         if sheet.name not in book.sheetnames:
             reading.problem(Place(sheet.name, "", ""), "sheet_missing", name=sheet.name)
             continue
         ws = book[sheet.name]
         if sheet.parent:
-            _child(reading, ws, sheet, parents.get(sheet.parent, {}), sheet.parent)
+            _child(reading, ws, sheet, parents.get(sheet.parent, {}), parents.setdefault(sheet.name, {}))
         else:
             _top(reading, ws, sheet, parents.setdefault(sheet.name, {}))
+    by_name = {s.name: s for s in sheets()}
     for sheet in sheets():
         for parent in parents.get(sheet.name, {}).values():  # child lists back in the schema's key order
             for child in sheet.children:
-                if child_key(child) in sheet.required:  # a required list may be empty: `reports: []`
-                    parent.record.setdefault(child_key(child), [])
+                key = by_name[child].list_key
+                if key in sheet.required:  # a required list may be empty: `reports: []`
+                    parent.record.setdefault(key, [])
             reordered = _ordered(parent.record, sheet.order)
             parent.record.clear()
             parent.record.update(reordered)
@@ -329,7 +366,8 @@ def dump(content: dict[str, Any]) -> str:
 
 def schema_line(path: Path) -> str:
     """The first line naming the file's JSON Schema, for completion and checking in VS Code."""
-    name = "project" if path.parent.name == "projects" else path.stem if path.parent.name != "stations" else "stations"
+    folders = {"projects": "project", "plans": "plan", "stations": "stations"}
+    name = folders.get(path.parent.name, path.stem)
     target = os.path.relpath(SCHEMA_DIR / f"{name}.schema.json", path.parent.resolve())
     return f"# yaml-language-server: $schema={Path(target).as_posix()}\n"
 
@@ -346,7 +384,7 @@ def _scratch(data_dir: Path, into: Path) -> Path:
     scratch = into / data_dir.name
     scratch.mkdir()
     for source in data_dir.iterdir() if data_dir.is_dir() else []:
-        if source.name in (*MANAGED, "stations", "projects"):
+        if source.name in (*MANAGED, *FOLDERS):
             continue
         if source.name == "files" and source.is_dir():
             (scratch / "files").symlink_to(source.resolve(), target_is_directory=True)
@@ -376,7 +414,7 @@ def _locate(reading: Reading, found: Any, root: str) -> CellIssue:
 def _replace(data_dir: Path, files: dict[str, dict[str, Any]]) -> None:
     """Remove the YAML files of the kinds the workbook holds, then write the workbook's files.
     Any other file of data/ (site.yaml, rules.yaml, files/, kinds the workbook does not know) stays."""
-    old = [*(data_dir / name for name in MANAGED), *data_dir.glob("stations/*.yaml"), *data_dir.glob("projects/*.yaml")]
+    old = [*(data_dir / name for name in MANAGED), *(p for f in FOLDERS for p in data_dir.glob(f"{f}/*.yaml"))]
     for path in old:
         if path.is_file():
             path.unlink()

@@ -1,14 +1,22 @@
 """The workbook's layout, read off the JSON Schemas: which sheets, which columns, what each column holds.
 
-One sheet per record kind (站点, 服务, 机构, 项目, 区划, 服务领域, 服务对象) and one child sheet per nested
-list of records (开放时间, 站点更正, 资金来源, 指标, 报告, 支出, 服务故事, 项目更正); a child row names its
-parent record by id in its first column and keeps its place in the list by its place in the sheet.
+One sheet per record kind (站点, 服务, 机构, 项目, 区划, 服务领域, 服务对象, 规划, 社区社会组织, 志愿服务队,
+慈善基金) and one child sheet per nested list of records (开放时间, 站点更正, 资金来源, 指标, 报告, 支出,
+服务故事, 项目更正, 规划指标, 基金收支); a child row names its parent record by id in its first column and
+keeps its place in the list by its place in the sheet.
+A list nested two deep (a plan's indicators each with `targets` and `actual`) gets a grandchild sheet
+(指标目标, 指标上报值): its rows name the top record and the parent record by id in the first two columns
+(规划编号, 指标编号; an indicator id is unique only inside its plan). One row per target keeps every value
+in a cell of its own, so an error is reported at that cell and a source text may hold any character;
+a single “2025:100、2026:100” cell would read shorter but locate errors only to the whole list.
 Nested objects (staff.certified.assistant) are flattened into columns; a list of plain values (phone,
 services, days) is one cell with the values separated by “、”.
 
 Row 1 of every sheet is hidden and holds each column's key path (`staff.certified.assistant`, `phone[]`,
-`@file` for the file a record is kept in, `@parent` for the parent record's id); row 2 holds the Chinese
-headers (the schema titles); records start on row 3.
+`@file` for the file a record is kept in, `@parent` for the parent record's id, `@top` for the top
+record's id in a grandchild sheet); row 2 holds the Chinese headers (the schema titles); records start on
+row 3. Plans (data/plans/*.yaml) and resources (data/resources.yaml) are optional inputs: with no rows in
+their sheets, no such file is written.
 """
 from __future__ import annotations
 
@@ -22,7 +30,7 @@ from sgz_portal.data.schema import SCHEMA_DIR
 KEY_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 SEPARATOR = "、"
 SPLIT = ("、", ";", ";", "\n")  # accepted between the values of a list cell
-FILE_KEY, PARENT_KEY = "@file", "@parent"
+FILE_KEY, PARENT_KEY, TOP_KEY = "@file", "@parent", "@top"
 YES, NO = "是", "否"
 # Schema $defs whose strings a spreadsheet turns into dates or times when typed in a general cell.
 DATE_DEFS = {"date"}
@@ -41,7 +49,7 @@ class Column:
     enum: tuple[str, ...] = ()
     is_list: bool = False  # a list of plain values, one cell
     fmt: str = ""  # the schema $def it uses: date, time, month, period, phone, id ...
-    special: str = ""  # FILE_KEY or PARENT_KEY
+    special: str = ""  # FILE_KEY, PARENT_KEY or TOP_KEY
 
     @property
     def path(self) -> str:
@@ -56,8 +64,8 @@ class Sheet:
     """One sheet: a list of records in one kind of file, or a list nested in the records of `parent`."""
 
     name: str
-    schema: str  # regions | services | agencies | stations | project
-    list_key: str  # the key of the list in the file ('' for one project per file), or in the parent record
+    schema: str  # regions | services | agencies | stations | project | plan | resources
+    list_key: str  # the key of the list in the file ('' for one record per file), or in the parent record
     columns: tuple[Column, ...]
     parent: str = ""  # the parent sheet's name, for child sheets
     children: tuple[str, ...] = field(default=())
@@ -66,6 +74,11 @@ class Sheet:
 
     def column(self, path: str) -> Column | None:
         return next((c for c in self.columns if c.path == path), None)
+
+    @property
+    def parent_keys(self) -> tuple[str, ...]:
+        """The special columns naming the parent record: (PARENT_KEY,), or (TOP_KEY, PARENT_KEY) two deep."""
+        return tuple(k for k in (TOP_KEY, PARENT_KEY) if self.column(k) is not None)
 
 
 @cache
@@ -114,11 +127,14 @@ def _columns(node: dict[str, Any], defs: dict[str, Any], prefix: tuple[str, ...]
     return columns, nested
 
 
-PARENTS = {"stations": "站点编号", "project": "项目编号"}
+# The id column of a child sheet, by the parent sheet's name.
+PARENTS = {"站点": "站点编号", "项目": "项目编号", "规划": "规划编号", "规划指标": "指标编号", "慈善基金": "基金编号"}
 FILE_HINTS = {
     "stations": "这个站点保存在哪个文件:stations.yaml 或 stations/文件名.yaml(如按区县分文件);新增站点可留空",
     "project": "这个项目保存在哪个文件:projects/项目编号.yaml;新增项目可留空",
+    "plan": "这个规划保存在哪个文件:plans/文件名.yaml;新增规划可留空(写入 plans/规划编号.yaml)",
 }
+OPTIONAL = {"plan", "resources"}  # optional inputs: no rows, no file
 # Top-level sheets: (name, schema, list key in the file) and the names of their child sheets by list key.
 TOP = (
     ("区划", "regions", "regions"),
@@ -128,6 +144,10 @@ TOP = (
     ("机构", "agencies", "agencies"),
     ("站点", "stations", "stations"),
     ("项目", "project", ""),
+    ("规划", "plan", ""),
+    ("社区社会组织", "resources", "community_orgs"),
+    ("志愿服务队", "resources", "volunteer_teams"),
+    ("慈善基金", "resources", "charity_funds"),
 )
 CHILD_NAMES = {
     ("stations", "hours"): "开放时间",
@@ -138,6 +158,10 @@ CHILD_NAMES = {
     ("project", "expenditures"): "支出",
     ("project", "stories"): "服务故事",
     ("project", "corrections"): "项目更正",
+    ("plan", "indicators"): "规划指标",
+    ("plan", "targets"): "指标目标",
+    ("plan", "actual"): "指标上报值",
+    ("resources", "ledger"): "基金收支",
 }
 
 
@@ -152,25 +176,42 @@ def _record_schema(schema: str, list_key: str) -> tuple[dict[str, Any], dict[str
     return item, defs
 
 
+def _parent_column(parent: str, special: str) -> Column:
+    hint = f"这一行属于哪个{parent}:填{PARENTS[parent]}"
+    return Column((), PARENTS[parent], hint, fmt="id", special=special)
+
+
+def _children(schema: str, parents: tuple[str, ...], nested: list[tuple[str, dict[str, Any]]],
+              defs: dict[str, Any]) -> list[Sheet]:
+    """The child sheets of the lists `nested` in the records of sheet parents[-1], each followed by its own."""
+    out: list[Sheet] = []
+    for key, item in nested:
+        child_columns, deeper = _columns(item, defs)
+        if deeper and len(parents) > 1:
+            raise ValueError(f"{schema}.{key}: lists nested three deep do not fit the workbook")
+        ids = [_parent_column(parents[0], TOP_KEY)] if len(parents) > 1 else []
+        ids.append(_parent_column(parents[-1], PARENT_KEY))
+        name = CHILD_NAMES[(schema, key)]
+        below = _children(schema, (*parents, name), deeper, defs)
+        out.append(Sheet(name, schema, key, (*ids, *child_columns), parents[-1],
+                         children=tuple(s.name for s in below if s.parent == name),
+                         order=tuple(item.get("properties", {})), required=tuple(item.get("required", ()))))
+        out += below
+    return out
+
+
 @cache
 def sheets() -> tuple[Sheet, ...]:
-    """Every sheet of the workbook, top-level sheets first, each followed by its children."""
+    """Every sheet of the workbook, top-level sheets first, each followed by its children (and theirs)."""
     out: list[Sheet] = []
     for name, schema, list_key in TOP:
         node, defs = _record_schema(schema, list_key)
         columns, nested = _columns(node, defs)
         if schema in FILE_HINTS:
             columns.append(Column((), "数据文件", FILE_HINTS[schema], special=FILE_KEY))
-        children: list[Sheet] = []
-        for key, item in nested:
-            child_columns, deeper = _columns(item, defs)
-            if deeper:
-                raise ValueError(f"{schema}.{key}: lists nested two deep do not fit the workbook")
-            parent_hint = f"这一行属于哪个{name}:填{name}编号"
-            parent = Column((), PARENTS[schema], parent_hint, fmt="id", special=PARENT_KEY)
-            children.append(Sheet(CHILD_NAMES[(schema, key)], schema, key, (parent, *child_columns), name,
-                                  order=tuple(item.get("properties", {}))))
-        out.append(Sheet(name, schema, list_key, tuple(columns), children=tuple(c.name for c in children),
+        children = _children(schema, (name,), nested, defs)
+        out.append(Sheet(name, schema, list_key, tuple(columns),
+                         children=tuple(c.name for c in children if c.parent == name),
                          order=tuple(node.get("properties", {})), required=tuple(node.get("required", ()))))
         out += children
     return tuple(out)
