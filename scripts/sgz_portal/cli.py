@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     _new_parser(sub)
     b = sub.add_parser("build", help="生成网站到 site/(数据有错误时不发布)")
     b.add_argument("--site", type=Path, default=Path("site"))
+    b.add_argument("--full", action="store_true",
+                   help="完整构建:不沿用上次生成的页面和搜索索引(默认沿用未改动的部分,结果与完整构建相同)")
     s = sub.add_parser("serve", help="在 127.0.0.1 上提供已生成的网站")
     s.add_argument("--site", type=Path, default=Path("site"))
     s.add_argument("--port", type=int, default=8000)
@@ -136,4 +138,4 @@ def main(argv: list[str] | None = None) -> int:
         return new(data, args)
     if args.command == "xlsx":
         return xlsx(args.xlsx_command, data, args.output if args.xlsx_command == "export" else args.workbook)
-    return build(data, args.site, args.config)
+    return build(data, args.site, args.config, incremental=not args.full)

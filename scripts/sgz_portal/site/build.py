@@ -23,6 +23,7 @@ from mkdocs.exceptions import MkDocsException
 from sgz_portal.data.issues import ERROR, errors, summary
 from sgz_portal.pipeline import Prepared, prepare
 from sgz_portal.site import publish, search
+from sgz_portal.site.cache import Cache
 from sgz_portal.site.plugin import NEEDS_BASE_URL, PortalPlugin
 
 PLUGIN = "sgz-portal"
@@ -137,20 +138,40 @@ def _build_date(as_of: dt.date) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
-def _render(prepared: Prepared, data_dir: Path, out: Path, config_file: Path) -> None:
-    """mkdocs into `out`, then the search index."""
+def _render(prepared: Prepared, data_dir: Path, out: Path, config_file: Path,
+            previous: Path | None) -> Cache | None:
+    """mkdocs into `out`, then the search index. With `previous`, what is unchanged since the
+    build that published it is reused (site/cache.py); the cache comes back to be saved."""
     assert prepared.portal is not None
     with _build_date(prepared.portal.site.as_of):
         config, plugin = load_project(config_file, site_dir=str(out))
-        plugin.hand_over(data_dir, prepared)
+        plugin.hand_over(data_dir, prepared, previous)
         config.plugins.on_startup(command="build", dirty=False)
         mkdocs_build(config)
-    search.index(out)
+    reused = plugin.cache
+    if reused is None or not reused.reuse_search(out):
+        search.index(out)
+        if reused is not None:
+            reused.indexed(out)
+    return reused
 
 
-def build(data_dir: Path, site_dir: Path, config_file: Path) -> int:
+def _save(reused: Cache) -> None:
+    """The manifest for the next build; a cache that cannot be written only costs that build time."""
+    try:
+        reused.save()
+    except OSError as err:
+        print(f"提醒:无法写入构建缓存({err}),下次将完整构建。", file=sys.stderr)
+    if reused.warm:
+        print(f"增量构建:沿用上次生成的 {reused.reused} 个页面"
+              f"{',沿用搜索索引' if reused.search_reused else ''}。")
+
+
+def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool = True) -> int:
     """Validate, render into a staging folder, index, then swap in; nothing is published on error
-    or when interrupted (Ctrl-C, SIGTERM): the old site stays as it was."""
+    or when interrupted (Ctrl-C, SIGTERM): the old site stays as it was. `incremental`: reuse the
+    pages and search index of the site this build replaces where their inputs are unchanged
+    (site/cache.py); the result is byte for byte that of a full build."""
     published = False
     with interruptible():
         prepared = prepare(data_dir)
@@ -162,7 +183,7 @@ def build(data_dir: Path, site_dir: Path, config_file: Path) -> int:
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
         try:
             with publish.staging(site_dir) as tmp:
-                _render(prepared, data_dir, tmp, config_file)
+                reused = _render(prepared, data_dir, tmp, config_file, site_dir if incremental else None)
         except (MkDocsException, TemplateError, search.SearchIndexError, ProjectError, OSError) as err:
             where = f"{err.filename}:{err.lineno}: " if isinstance(err, TemplateSyntaxError) else ""
             print(f"生成网站失败,原有的 site/ 保持不变:{where}{err}", file=sys.stderr)
@@ -175,6 +196,8 @@ def build(data_dir: Path, site_dir: Path, config_file: Path) -> int:
                 print(f"发布失败,原有的 site/ 保持不变:{err}", file=sys.stderr)
                 return 1
             published = True
+        if reused is not None:
+            _save(reused)
         print(f"已生成 {site_dir}(判定日期 {prepared.portal.site.as_of})。{summary(prepared.issues)}")
         return 0
     print(INTERRUPTED_AFTER if published else INTERRUPTED_BUILD, file=sys.stderr)

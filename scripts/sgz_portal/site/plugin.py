@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import ChoiceLoader, DictLoader, Environment
 from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -28,7 +28,7 @@ from sgz_portal.data.schema import SCHEMA_DIR
 from sgz_portal.pages import specs
 from sgz_portal.pages.views import Views
 from sgz_portal.pipeline import Prepared, prepare
-from sgz_portal.site import redirect, sitemap
+from sgz_portal.site import cache, redirect, sitemap
 from sgz_portal.site.attachments import attachments
 
 
@@ -72,6 +72,8 @@ CONFIG_SCHEME = (
 )
 # Pages a crawler need not fetch: a poster prints what its station's page says.
 NOT_IN_SITEMAP = frozenset({"poster"})
+# The template of a page reused from the previous build (site/cache.py): it writes that page as it was.
+CACHED_TEMPLATE = "sgz-portal-cached.html"
 
 
 @dataclass
@@ -88,6 +90,11 @@ class BuildState:
     # Template output that is the same on every generated page at one depth (main.html's sidebars),
     # keyed by block and base_url: rendered once, not once per page.
     shared: dict[str, str] = field(default_factory=dict)
+    # Incremental builds (site/cache.py): each generated page's key, and the template a page reused
+    # from the previous build would have used (to render it after all if its file proves changed).
+    cache: cache.Cache | None = None
+    keys: dict[str, str] = field(default_factory=dict)
+    reused: dict[str, str] = field(default_factory=dict)
 
 
 def _mark_toc(items: Any) -> None:
@@ -106,10 +113,15 @@ class PortalPlugin(BasePlugin):
     def __init__(self) -> None:
         self.state: BuildState | None = None
         self._handed: tuple[Path, Prepared] | None = None
+        self._previous: Path | None = None
+        self.cache: cache.Cache | None = None  # what the build reused; read by site/build.py
+        self._env: Environment | None = None
 
-    def hand_over(self, data_dir: Path, prepared: Prepared) -> None:
-        """Use this data folder and what the CLI already prepared from it (no second load)."""
+    def hand_over(self, data_dir: Path, prepared: Prepared, previous: Path | None = None) -> None:
+        """Use this data folder and what the CLI already prepared from it (no second load). With
+        `previous` (the site folder this build replaces), reuse its unchanged pages (site/cache.py)."""
         self._handed = (data_dir, prepared)
+        self._previous = previous
 
     def data_dir(self, config: MkDocsConfig) -> Path:
         if self._handed is not None:
@@ -135,6 +147,15 @@ class PortalPlugin(BasePlugin):
         self.state = BuildState(data_dir=data_dir, portal=portal,
                                 views=Views(portal, prepared.issues, exports), exports=exports,
                                 overrides=Path(config.theme.custom_dir or "overrides"))
+        self.cache = None
+        if self._previous is not None:
+            config_file = Path(config.config_file_path)
+            options = (sorted(self.config.items()), config.site_url, sorted(config.extra["portal"].items()),
+                       config.theme.static_templates)
+            environment = cache.environment_key(config_file, [self.state.overrides], options)
+            self.cache = cache.Cache(config_file.parent / cache.FOLDER, self._previous, environment)
+            self.state.cache = self.cache
+            self._previous = None
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -160,7 +181,24 @@ class PortalPlugin(BasePlugin):
         """Escaping by construction: every template, Material's and ours, autoescapes. What is
         already HTML is marked so where it is made (markup.render, charts, qr, on_page_content)."""
         env.autoescape = True
+        cached = DictLoader({CACHED_TEMPLATE: "{{ sgz_cached }}"})
+        env.loader = ChoiceLoader([cached, env.loader] if env.loader is not None else [cached])
+        self._env = env
         return env
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """A generated page whose key the previous build recorded is written as it was (if its
+        file proves intact when it is written), not rendered again."""
+        state = self._require()
+        spec = state.pages.get(page.file.src_uri)
+        if spec is None or state.cache is None or not state.cache.warm:
+            return markdown
+        key = cache.page_key(state.cache.new.environment, spec, state.views.view(spec.kind, spec.key))
+        state.keys[page.file.src_uri] = key
+        if state.cache.recorded(page.file.dest_uri, key):
+            state.reused[page.file.src_uri] = page.meta.get("template", "main.html")
+            page.meta["template"] = CACHED_TEMPLATE
+        return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> Markup:
         """mkdocs rendered the page's Markdown (ours: a stub; content/*.md: the project's own
@@ -178,14 +216,26 @@ class PortalPlugin(BasePlugin):
         context["sgz_cache"] = state.shared
         shared = spec is not None and self.config["share_templates"]
         context["sgz_cache_key"] = f"{context.get('base_url', '')} {page.url.split('/')[0]}" if shared else ""
+        src = page.file.src_uri
+        reused = state.reused.get(src)
+        if reused is not None:
+            assert state.cache is not None
+            html = state.cache.page(page.file.dest_uri, state.keys[src])
+            if html is not None:
+                context["sgz_cached"] = Markup(html)
+                return context
         if spec is not None:
             context["view"] = state.views.view(spec.kind, spec.key)
+            if state.cache is not None and src not in state.keys:
+                state.keys[src] = cache.page_key(state.cache.new.environment, spec, context["view"])
         elif page.meta.get("template") in ("home.html", "search.html"):
             context["view"] = state.views.home()
-        context["template_name"] = page.meta.get("template", "main.html")
+        context["template_name"] = reused or page.meta.get("template", "main.html")
         for key in ("title", "description"):  # shown in attributes: a summary may quote "五社联动"
             if isinstance(page.meta.get(key), str):
                 page.meta[key] = escape(page.meta[key])  # Markup: escaped once, with or without autoescape
+        if reused is not None:  # its file changed since it was recorded: render it after all
+            context["sgz_cached"] = Markup(self._jinja().get_template(reused).render(context))
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -193,7 +243,10 @@ class PortalPlugin(BasePlugin):
         spec = state.pages.get(page.file.src_uri)
         if spec is None or spec.kind not in NOT_IN_SITEMAP:
             state.urls.append(page.url)
-        return valid_toggles(output)
+        output = valid_toggles(output)
+        if state.cache is not None and page.file.src_uri in state.keys:
+            state.cache.wrote(page.file.dest_uri, state.keys[page.file.src_uri], output)
+        return output
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         return valid_toggles(output_content)
@@ -206,6 +259,11 @@ class PortalPlugin(BasePlugin):
                                            self.config["sitemap_max_urls"]).items():
             (Path(config.site_dir) / name).write_text(text, encoding="utf-8")
         self.state = None  # the next build (mkdocs serve) starts afresh
+
+    def _jinja(self) -> Environment:
+        if self._env is None:
+            raise PluginError("sgz-portal: on_env did not run")
+        return self._env
 
     def _require(self) -> BuildState:
         if self.state is None:

@@ -1,0 +1,187 @@
+"""Incremental builds: reuse what the previous build published when its inputs are unchanged.
+
+The cache lives in one folder, `.cache/sgz-portal/` beside mkdocs.yml (ignored by git, removed by
+`make clean`). It holds one small manifest per published site folder. The pages themselves are not
+copied into the cache: the previous build's `site/` is the store, and every reused file is checked
+against the hash the manifest recorded when it was written, so a file edited or lost since is
+simply rendered again.
+
+- **The environment key** covers what is the same for every page: the installed distributions and
+  their versions, the code and templates of this package, mkdocs.yml, `overrides/`, `content/`,
+  the plugin's options and what every page's header and footer show (which includes the as-of
+  date). Any change to it discards the manifest: a changed template or dependency is a full build.
+- **A generated page** is reused when the hash of its spec and its view (the dataclass its
+  template displays; its `repr` is deterministic: no addresses, no set order) and the environment
+  key equal the recorded one. Hand-written pages (content/) are always rendered: they are few.
+- **The search index** is reused when every HTML file pagefind would read is byte for byte what
+  the previous build indexed; otherwise pagefind runs over the whole site (it has no incremental
+  mode).
+
+The test (`tests/test_incremental.py`) edits the sample and compares incremental and full builds
+byte for byte.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FOLDER = Path(".cache") / "sgz-portal"
+FORMAT = 1  # bump when the manifest's shape changes
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+SEARCH_DIR = "pagefind"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _tree(folder: Path) -> Iterable[tuple[str, bytes]]:
+    """(relative path, bytes) of every file under folder, in a stable order."""
+    if not folder.is_dir():
+        return []
+    return ((p.relative_to(folder).as_posix(), p.read_bytes())
+            for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts)
+
+
+def environment_key(config_file: Path, theme_dirs: Iterable[Path], options: Any) -> str:
+    """Hash of everything every page depends on besides its own view."""
+    h = hashlib.sha256(f"format {FORMAT}\n".encode())
+    for dist in sorted(f"{d.metadata['Name']}=={d.version}".lower() for d in importlib.metadata.distributions()):
+        h.update(dist.encode() + b"\n")
+    project = config_file.parent
+    folders = [("package", PACKAGE_DIR), *((f"theme:{d}", d) for d in theme_dirs),
+               ("content", project / "content")]
+    for name, folder in folders:
+        for rel, data in _tree(folder):
+            h.update(f"{name}/{rel} {sha256(data)}\n".encode())
+    h.update(b"mkdocs.yml " + config_file.read_bytes())
+    h.update(repr(options).encode())
+    return h.hexdigest()
+
+
+def page_key(environment: str, spec: Any, view: Any) -> str:
+    """The key of one generated page: its spec and view under one environment."""
+    return sha256(f"{environment}\n{spec!r}\n{view!r}".encode())
+
+
+def search_key(site_dir: Path) -> str:
+    """Hash of every HTML file pagefind reads (the index's own folder aside)."""
+    h = hashlib.sha256()
+    for rel, data in _tree(site_dir):
+        if rel.endswith(".html") and not rel.startswith(f"{SEARCH_DIR}/"):
+            h.update(f"{rel} {sha256(data)}\n".encode())
+    return h.hexdigest()
+
+
+@dataclass
+class Manifest:
+    """What one build published into one site folder, as the next build reads it."""
+
+    environment: str
+    pages: dict[str, tuple[str, str]] = field(default_factory=dict)  # dest path -> (page key, file sha)
+    search: str = ""  # search_key of the indexed HTML
+    search_files: dict[str, str] = field(default_factory=dict)  # pagefind/ file -> sha
+
+
+class Cache:
+    """The manifest of the previous build into `site_dir`, and the one this build writes."""
+
+    def __init__(self, folder: Path, site_dir: Path, environment: str) -> None:
+        self.site_dir = site_dir.resolve()
+        self.path = folder / f"{sha256(str(self.site_dir).encode())[:16]}.json"
+        self.old = self._read(environment)
+        self.new = Manifest(environment)
+        self.reused = 0  # pages written as the previous build wrote them
+        self.search_reused = False
+
+    def _read(self, environment: str) -> Manifest | None:
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if raw.get("format") != FORMAT or raw.get("environment") != environment:
+            return None  # another template, dependency or option: a full build
+        pages = {k: (v[0], v[1]) for k, v in raw.get("pages", {}).items()}
+        return Manifest(environment, pages, raw.get("search", ""), dict(raw.get("search_files", {})))
+
+    @property
+    def warm(self) -> bool:
+        return self.old is not None
+
+    def recorded(self, dest: str, key: str) -> bool:
+        """The previous build published this very page (its file is checked when it is read)."""
+        return (self.old is not None and self.old.pages.get(dest, ("", ""))[0] == key
+                and (self.site_dir / dest).is_file())
+
+    def page(self, dest: str, key: str) -> str | None:
+        """The previously published page at `dest`, if its key matches and the file is intact."""
+        if self.old is None or self.old.pages.get(dest, ("", ""))[0] != key:
+            return None
+        try:
+            data = (self.site_dir / dest).read_bytes()
+        except OSError:
+            return None
+        if sha256(data) != self.old.pages[dest][1]:
+            return None
+        self.reused += 1
+        return data.decode("utf-8")
+
+    def wrote(self, dest: str, key: str, output: str) -> None:
+        self.new.pages[dest] = (key, sha256(output.encode("utf-8", errors="xmlcharrefreplace")))
+
+    def reuse_search(self, staging: Path) -> bool:
+        """Copy the previous search index into `staging` if it indexed the same HTML."""
+        self.new.search = search_key(staging)
+        old = self.old
+        if old is None or not old.search_files or old.search != self.new.search:
+            return False
+        source = self.site_dir / SEARCH_DIR
+        copied = {rel: data for rel, data in _tree(source)}
+        if {rel: sha256(data) for rel, data in copied.items()} != old.search_files:
+            return False
+        for rel, data in copied.items():
+            target = staging / SEARCH_DIR / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        self.new.search_files = dict(old.search_files)
+        self.search_reused = True
+        return True
+
+    def indexed(self, staging: Path) -> None:
+        """Record the index pagefind just wrote."""
+        self.new.search_files = {rel: sha256(data) for rel, data in _tree(staging / SEARCH_DIR)}
+
+    def save(self) -> None:
+        """Write this build's manifest atomically; drop manifests of site folders that are gone."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        body = {"format": FORMAT, "site": str(self.site_dir), "environment": self.new.environment,
+                "pages": dict(sorted(self.new.pages.items())), "search": self.new.search,
+                "search_files": dict(sorted(self.new.search_files.items()))}
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".manifest-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(body, out, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, self.path)
+        _prune(self.path.parent)
+
+
+def _prune(folder: Path) -> None:
+    """Manifests of site folders that no longer exist are of no use (tests build into temp folders)."""
+    for path in folder.glob("*.json"):
+        try:
+            site = json.loads(path.read_text(encoding="utf-8")).get("site", "")
+        except (OSError, ValueError):
+            site = ""
+        if not site or not Path(site).is_dir():
+            path.unlink(missing_ok=True)
+
+
+def clear(project: Path) -> None:
+    shutil.rmtree(project / FOLDER, ignore_errors=True)

@@ -1,0 +1,150 @@
+"""Incremental builds (site/cache.py): after an edit, `sgz-portal build` reuses what did not change
+and still publishes, byte for byte, what a full build of the same data publishes."""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sgz_portal import cli
+from sgz_portal.site import cache
+from tests.fixturedata import SAMPLE, edit
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder of its own (mkdocs.yml, overrides/, content/, data/): its cache is its own."""
+    for name in ("mkdocs.yml",):
+        shutil.copy(ROOT / name, tmp_path / name)
+    for name in ("overrides", "content"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copytree(SAMPLE, tmp_path / "data")
+    return tmp_path
+
+
+def build(project: Path, site: str, *options: str) -> str:
+    """Run `sgz-portal build` in the project; return what it printed."""
+    args = ["--config", str(project / "mkdocs.yml"), "--data", str(project / "data"), "build",
+            "--site", str(project / site), *options]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli.main(args) == 0
+    return out.getvalue()
+
+
+def reused(printed: str) -> int:
+    """How many pages the build said it reused (0 for a full build)."""
+    for line in printed.splitlines():
+        if line.startswith("增量构建:沿用上次生成的 "):
+            return int(line.split("沿用上次生成的 ")[1].split(" ")[0])
+    return 0
+
+
+def same_as_full(project: Path) -> None:
+    build(project, "full", "--full")
+    assert digest(project / "site") == digest(project / "full")
+    shutil.rmtree(project / "full")
+
+
+def test_unchanged_data_reuses_every_generated_page_and_the_search_index(project: Path) -> None:
+    first = build(project, "site")
+    assert reused(first) == 0  # nothing to reuse yet
+    before = digest(project / "site")
+    again = build(project, "site")
+    assert reused(again) > 150 and "沿用搜索索引" in again
+    assert digest(project / "site") == before
+
+
+def test_a_changed_phone_rebuilds_its_station_and_matches_a_full_build(project: Path) -> None:
+    build(project, "site")
+    edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
+    printed = build(project, "site")
+    assert "沿用搜索索引" not in printed  # the phone is on the station page, which is indexed
+    text = (project / "site" / "stations").rglob("index.html")
+    assert any("0830-5720999" in p.read_text(encoding="utf-8") for p in text)
+    assert reused(printed) > 150
+    same_as_full(project)
+
+
+BRIEF = '''  - type: monthly
+    period: "2026-05"
+    published: 2026-06-09
+    summary: |
+      **本月重点**:端午节邻里活动,补发五月简报。
+    stats: {cases: 8, groups: 2, activities: 5, beneficiaries: 210, volunteer_hours: 90}
+
+  - type: monthly
+    period: "2026-06"'''
+
+
+def test_an_added_monthly_brief_matches_a_full_build(project: Path) -> None:
+    build(project, "site")
+    edit(project / "data", "projects/nanhu-hubin-2026.yaml", '  - type: monthly\n    period: "2026-06"', BRIEF)
+    printed = build(project, "site")
+    assert reused(printed) > 150
+    assert "补发五月简报" in (project / "site" / "projects" / "nanhu-hubin-2026" / "index.html").read_text("utf-8")
+    same_as_full(project)
+
+
+def test_a_renamed_service_and_a_renamed_site_match_full_builds(project: Path) -> None:
+    """A service's name shows on many pages; the site's name on every page (the environment key)."""
+    build(project, "site")
+    edit(project / "data", "services.yaml", "name: 老年人巡访关爱", "name: 老年人巡访关爱服务")
+    assert reused(build(project, "site")) > 0
+    same_as_full(project)
+    edit(project / "data", "site.yaml", "name: 示例市社会工作服务平台", "name: 示例市社会工作服务平台(试运行)")
+    assert reused(build(project, "site")) == 0  # every page's header changed: a full build
+    same_as_full(project)
+
+
+def test_a_changed_template_is_a_full_build_by_itself(project: Path) -> None:
+    build(project, "site")
+    template = project / "overrides" / "station.html"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "{% block content %}", "{% block content %}<!-- 模板已改 -->", 1), encoding="utf-8")
+    printed = build(project, "site")
+    assert reused(printed) == 0
+    station = next((project / "site" / "stations").glob("*/index.html"))
+    assert "<!-- 模板已改 -->" in station.read_text(encoding="utf-8")
+    same_as_full(project)
+
+
+def test_a_published_page_edited_by_hand_is_rendered_again(project: Path) -> None:
+    """The previous site is the store: a file that is not what the manifest recorded is not reused."""
+    build(project, "site")
+    station = next((project / "site" / "stations").glob("*/index.html"))
+    station.write_text("<p>被改动</p>", encoding="utf-8")
+    (project / "site" / "pagefind" / "pagefind-entry.json").write_text("{}", encoding="utf-8")
+    build(project, "site")
+    assert "被改动" not in station.read_text(encoding="utf-8")
+    same_as_full(project)
+
+
+def test_the_cache_lives_in_one_folder_beside_mkdocs_yml(project: Path) -> None:
+    build(project, "site")
+    manifests = list((project / cache.FOLDER).glob("*.json"))
+    assert len(manifests) == 1
+    assert json.loads(manifests[0].read_text(encoding="utf-8"))["site"] == str((project / "site").resolve())
+    build(project, "other")
+    shutil.rmtree(project / "other")
+    build(project, "site")  # a manifest whose site folder is gone is dropped
+    assert len(list((project / cache.FOLDER).glob("*.json"))) == 1
+
+
+def test_full_builds_need_no_cache_and_make_clean_removes_it() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    clean = makefile.split("\nclean:", 1)[1].split("\n\n", 1)[0]
+    assert str(cache.FOLDER) in clean
+    assert "/.cache/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
