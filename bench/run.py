@@ -16,6 +16,7 @@ exceeds --max-slope (the issue's bound: 1.1), so it can serve as a check.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -30,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
+import yaml  # noqa: E402
 from generate import PRESETS, generate, stations_of  # noqa: E402
 
 DEFAULT_SIZES = ("province",)
@@ -37,7 +39,7 @@ DEFAULT_SIZES = ("province",)
 # Runs in the child: `python -c SHIM RESULT_FILE portal-args...`. Timers wrap module
 # attributes that the CLI and the hooks look up at call time, so the build is unchanged.
 SHIM = r"""
-import json, resource, runpy, sys, time
+import contextlib, io, json, resource, runpy, sys, time
 out, args = sys.argv[1], sys.argv[2:]
 import mkdocs.commands.build as mb
 from sgz_portal.data import model
@@ -72,8 +74,10 @@ def prepare(*a, **k):
 pipeline.prepare = prepare
 sys.argv = ["sgz-portal", *args]
 code = 0
+printed = io.StringIO()
 try:
-    runpy.run_module("sgz_portal", run_name="__main__", alter_sys=True)
+    with contextlib.redirect_stdout(printed):
+        runpy.run_module("sgz_portal", run_name="__main__", alter_sys=True)
 except SystemExit as exit_:
     code = exit_.code if isinstance(exit_.code, int) else 1
 finally:
@@ -81,7 +85,8 @@ finally:
     cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
     with open(out, "w", encoding="utf-8") as f:
         json.dump({"times": times, "cpus": cpus, "facts": facts, "code": code, "cpu": cpu,
-                   "rss_kb": me.ru_maxrss, "child_rss_kb": kids.ru_maxrss}, f)
+                   "rss_kb": me.ru_maxrss, "child_rss_kb": kids.ru_maxrss,
+                   "stdout": printed.getvalue()}, f)
 sys.exit(code)
 """
 
@@ -113,6 +118,10 @@ class Result:
     warnings: int
     load_avg: float  # 1-minute load average when the build ended: others' work inflates wall time
     bare: Bare | None = None  # the bare mkdocs-material build of as many trivial pages, same run
+    # Incremental rebuilds after one edit each (edit -> (wall s, CPU s, pages reused, search reused)),
+    # and whether the site after them is byte for byte a full build's (None: not compared).
+    edits: dict[str, tuple[float, float, int, bool]] | None = None
+    identical: bool | None = None
 
     @property
     def ms_per_page(self) -> float:
@@ -186,32 +195,87 @@ def bare(size: int, work: Path) -> Bare:
     return Bare(pages=pages, wall=done.wall, cpu=done.cpu, rss_mb=done.rss_mb)
 
 
+def _build(portal: Path, data: Path, site: Path, report: Path, *options: str) -> tuple[Run, dict]:
+    """One `sgz-portal build` in a fresh process through SHIM: the process's figures and SHIM's."""
+    command = [sys.executable, "-c", SHIM, str(report), "--config", str(portal / "mkdocs.yml"),
+               "--data", str(data), "build", "--site", str(site), *options]
+    done = run(command, portal, _child_env(portal))
+    if not report.is_file():
+        raise RuntimeError(f"build of {data} crashed:\n{done.stderr[-4000:]}")
+    got = json.loads(report.read_text(encoding="utf-8"))
+    report.unlink()
+    if got["facts"].get("ok") and (done.code != 0 or got["code"] != 0):
+        raise RuntimeError(f"build of {data} failed ({done.code}):\n{done.stderr[-4000:]}")
+    return done, got
+
+
+def _withhold_brief(data: Path) -> tuple[Path, str]:
+    """Take the last monthly brief out of the first project (the second edit puts it back):
+    returns the file and its text with the brief."""
+    path = sorted((data / "projects").glob("*.yaml"))[0]
+    text = path.read_text(encoding="utf-8")
+    record = yaml.safe_load(text)
+    last = max(i for i, r in enumerate(record["reports"]) if r["type"] == "monthly")
+    del record["reports"][last]
+    header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
+    path.write_text(header + yaml.dump(record, allow_unicode=True, sort_keys=False, width=200), encoding="utf-8")
+    return path, text
+
+
+def _change_phone(data: Path) -> None:
+    """A new phone number for the first station of the first county file."""
+    path = sorted(p for p in (data / "stations").glob("*.yaml"))[0]
+    text = path.read_text(encoding="utf-8")
+    old = yaml.safe_load(text)["stations"][0]["phone"][0]
+    new = old[:-1] + ("1" if old[-1] != "1" else "2")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _reused(stdout: str) -> tuple[int, bool]:
+    for line in stdout.splitlines():
+        if line.startswith("增量构建:沿用上次生成的 "):
+            return int(line.split("沿用上次生成的 ")[1].split(" ")[0]), "沿用搜索索引" in line
+    return 0, False
+
+
 def measure(size: int, work: Path, seed: int, portal: Path = ROOT, preset: str = "city",
-            compare: bool = True) -> Result:
+            compare: bool = True, incremental: bool = True, verify: bool = True) -> Result:
     """Generate `size` stations under `work`, build them once in a fresh process, measure;
-    then (compare) the bare mkdocs-material build of as many pages."""
+    then (compare) the bare mkdocs-material build of as many pages; then (incremental) one
+    station's phone changed and one monthly brief added, each rebuilt incrementally, and
+    (verify) a full build of the edited data compared with the incremental result."""
     data, site, report = work / "data", work / "site", work / "result.json"
     start = time.perf_counter()
     generate(size, data, seed, preset)
     generated = time.perf_counter() - start
-    command = [sys.executable, "-c", SHIM, str(report), "--config", str(portal / "mkdocs.yml"),
-               "--data", str(data), "build", "--site", str(site)]
-    done = run(command, portal, _child_env(portal))
+    brief = _withhold_brief(data) if incremental else None
+    done, got = _build(portal, data, site, report)
     wall = done.wall
-    if not report.is_file():
-        raise RuntimeError(f"build of {size} stations crashed:\n{done.stderr[-4000:]}")
-    got = json.loads(report.read_text(encoding="utf-8"))
     if not got["facts"].get("ok"):
         raise AssertionError(f"generated data for {size} stations is not contract-valid:\n{done.stderr[-4000:]}")
-    if done.code != 0 or got["code"] != 0:
-        raise RuntimeError(f"build of {size} stations failed ({done.code}):\n{done.stderr[-4000:]}")
     pages = sum(1 for p in site.rglob("*.html") if not _redirect(p))
     load_avg = os.getloadavg()[0]
-    return Result(bare=bare(size, work) if compare else None, load_avg=load_avg,
-                  size=size, pages=pages, wall=wall, cpu=got["cpu"], generate=generated,
-                  rss_mb=got["rss_kb"] / 1024, pagefind_rss_mb=got["child_rss_kb"] / 1024,
-                  index_mb=_tree_size(site / "pagefind") / 2**20, site_mb=_tree_size(site) / 2**20,
-                  times=got["times"], cpus=got["cpus"], warnings=got["facts"]["issues"])
+    result = Result(bare=bare(size, work) if compare else None, load_avg=load_avg,
+                    size=size, pages=pages, wall=wall, cpu=got["cpu"], generate=generated,
+                    rss_mb=got["rss_kb"] / 1024, pagefind_rss_mb=got["child_rss_kb"] / 1024,
+                    index_mb=_tree_size(site / "pagefind") / 2**20, site_mb=_tree_size(site) / 2**20,
+                    times=got["times"], cpus=got["cpus"], warnings=got["facts"]["issues"])
+    if brief is not None:
+        result.edits = {}
+        for name, change in (("one station's phone", lambda: _change_phone(data)),
+                             ("one monthly brief added", lambda: brief[0].write_text(brief[1], encoding="utf-8"))):
+            change()
+            done, got = _build(portal, data, site, report)
+            result.edits[name] = (done.wall, got["cpu"], *_reused(got.get("stdout", "")))
+        if verify:
+            _build(portal, data, work / "full", report, "--full")
+            result.identical = _digest(site) == _digest(work / "full")
+    return result
 
 
 def slopes(results: list[Result], what: str = "wall") -> tuple[float | None, float | None]:
@@ -280,6 +344,18 @@ def table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+def incremental_table(results: list[Result]) -> str:
+    """Markdown: each incremental rebuild, and whether its site equals a full build's."""
+    lines = ["| stations | edit | wall s | CPU s | pages reused | search index reused | = full build |",
+             "|---:|---|---:|---:|---:|---|---|"]
+    for r in results:
+        for name, (wall, cpu_s, reused, search) in (r.edits or {}).items():
+            same = {None: "not compared", True: "byte-identical", False: "**DIFFERS**"}[r.identical]
+            lines.append(f"| {r.size} | {name} | {wall:.1f} | {cpu_s:.1f} | {reused} | {'yes' if search else 'no'} "
+                         f"| {same} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sizes", nargs="*", default=list(DEFAULT_SIZES),
@@ -293,6 +369,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="which slope --max-slope judges (cpu: steadier on a shared machine)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="keep each size's data/ and site/ under this folder")
+    parser.add_argument("--no-incremental", action="store_true",
+                        help="skip the two incremental rebuilds (a phone changed, a monthly brief added)")
+    parser.add_argument("--no-verify", action="store_true",
+                        help="skip the full build that the incremental result is compared with, byte for byte")
     parser.add_argument("--portal", type=Path, default=ROOT,
                         help="project checkout to build with (default: this one), e.g. a `git archive` snapshot")
     args = parser.parse_args(argv)
@@ -301,7 +381,8 @@ def main(argv: list[str] | None = None) -> int:
         work = (args.keep / str(size)) if args.keep else Path(tempfile.mkdtemp(prefix=f"portal-bench-{size}-"))
         work.mkdir(parents=True, exist_ok=True)
         try:
-            results.append(measure(size, work, args.seed, args.portal.resolve(), args.preset, not args.no_bare))
+            results.append(measure(size, work, args.seed, args.portal.resolve(), args.preset, not args.no_bare,
+                                   not args.no_incremental, not args.no_verify))
         finally:
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)
@@ -311,6 +392,11 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr, flush=True)
     print(side_by_side(results) + "\n", flush=True)
     print(table(results), flush=True)
+    if any(r.edits for r in results):
+        print("\n" + incremental_table(results), flush=True)
+    if any(r.identical is False for r in results):
+        print("FAIL: an incremental build differs from the full build of the same data", file=sys.stderr)
+        return 1
     endpoint, least = slopes(results)
     if endpoint is None:
         return 0

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sgz_portal import cli
+from sgz_portal import cli, pipeline
+from sgz_portal.data.memo import Memo
 from sgz_portal.site import cache
 from tests.fixturedata import SAMPLE, edit
 
@@ -148,3 +149,27 @@ def test_full_builds_need_no_cache_and_make_clean_removes_it() -> None:
     clean = makefile.split("\nclean:", 1)[1].split("\n\n", 1)[0]
     assert str(cache.FOLDER) in clean
     assert "/.cache/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def test_unchanged_files_are_not_parsed_or_checked_again_and_give_the_same_issues(tmp_path: Path) -> None:
+    """The memo (data/memo.py) keeps each file's parse and shape check under its bytes: a second
+    run finds every file, and what it reports is what a run without the memo reports."""
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    edit(data, "stations/beiling.yaml", 'phone: ["0830-5720174"]', 'phone: "0830-5720174"')  # a shape error
+    plain = pipeline.prepare(data)
+    first = Memo(tmp_path / "memo", "test")
+    assert pipeline.prepare(data, memo=first).issues == plain.issues and first.hits == 0
+    second = Memo(tmp_path / "memo", "test")
+    again = pipeline.prepare(data, memo=second)
+    files = len(list(data.rglob("*.yaml")))
+    assert second.hits == 2 * files  # every file read and shape-checked from the memo, the broken one too
+    assert again.issues == plain.issues and any(i.code.startswith("schema") for i in again.issues)
+    edit(data, "stations/beiling.yaml", 'phone: "0830-5720174"', 'phone: ["0830-5720174"]')
+    third = Memo(tmp_path / "memo", "test")
+    fixed = pipeline.prepare(data, memo=third)
+    assert third.hits == 2 * files - 2 and fixed.ok  # the edited file is read and checked afresh
+    assert fixed.issues == pipeline.prepare(data).issues
+    other_code = Memo(tmp_path / "memo", "another version of the program")
+    pipeline.prepare(data, memo=other_code)
+    assert other_code.hits == 0

@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         return serve(args.site, args.port, args.prefix, Preview(data, args.site, args.config))
     if args.command == "check":
-        return check_some(data, args.files) if args.files else check(data)
+        return check_some(data, args.files) if args.files else check(data, args.config)
     if args.command == "new":
         return new(data, args)
     if args.command == "xlsx":

@@ -13,6 +13,7 @@ from pathlib import Path
 from sgz_portal.data import model
 from sgz_portal.data.issues import Issue, errors, issue
 from sgz_portal.data.load import RawData, load
+from sgz_portal.data.memo import Memo
 from sgz_portal.data.model import Portal
 from sgz_portal.data.validate import parse_date, validate
 from sgz_portal.rules import judge as rules
@@ -44,12 +45,13 @@ def _as_of_of(raw: RawData) -> dt.date:
     return parse_date(site.get("as_of")) or dt.date.today()
 
 
-def prepare(data_dir: Path, as_of: dt.date | None = None) -> Prepared:
-    """Load, validate, build and judge `data_dir`. Findings and errors come back as issues."""
+def prepare(data_dir: Path, as_of: dt.date | None = None, memo: Memo | None = None) -> Prepared:
+    """Load, validate, build and judge `data_dir`. Findings and errors come back as issues.
+    With `memo`, files unchanged since the last build are neither parsed nor shape-checked again."""
     env_date, found = as_of_override()
-    raw, read_issues = load(Path(data_dir))
+    raw, read_issues = load(Path(data_dir), memo)
     found += read_issues
-    found += validate(raw)
+    found += validate(raw, memo)
     if errors(found):
         # Personal information is looked for whatever else is wrong: every mistake at once.
         found += rules.personal_info(raw, as_of or env_date or _as_of_of(raw))

@@ -14,6 +14,8 @@ from typing import Any
 import yaml
 
 from sgz_portal.data.issues import Issue, issue
+from sgz_portal.data.memo import Memo, issues_in, issues_out
+from sgz_portal.data.memo import digest as memo_digest
 
 Path_ = tuple[str | int, ...]
 
@@ -73,6 +75,7 @@ class Document:
     file: str  # path relative to the project, e.g. data/stations/east.yaml
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
+    digest: str = ""  # SHA-256 of the file's bytes, when read with a memo (data/memo.py)
 
     def line(self, path: Path_) -> int:
         """The line of `path`, or of its nearest ancestor that has one."""
@@ -383,15 +386,35 @@ def read_document(path: Path, rel: str) -> tuple[Document | None, list[Issue]]:
     return Document(rel, data, lines), []
 
 
-def load(data_dir: Path) -> tuple[RawData, list[Issue]]:
-    """Read every file of the data contract found under `data_dir`."""
+def read_memoized(path: Path, rel: str, memo: Memo) -> tuple[Document | None, list[Issue]]:
+    """read_document, or what it gave for these very bytes last time."""
+    try:
+        digest = memo_digest(path.read_bytes())
+    except OSError:
+        return read_document(path, rel)
+    key = memo.key("read", rel, digest)
+    kept = memo.get(key)
+    if kept is not None:
+        present, data, lines, found = kept
+        return (Document(rel, data, lines, digest) if present else None), issues_in(found)
+    doc, problems = read_document(path, rel)
+    memo.put(key, (doc is not None, doc.data if doc else None, doc.lines if doc else {}, issues_out(problems)))
+    if doc is not None:
+        doc.digest = digest
+    return doc, problems
+
+
+def load(data_dir: Path, memo: Memo | None = None) -> tuple[RawData, list[Issue]]:
+    """Read every file of the data contract found under `data_dir` (with `memo`: unchanged files
+    are not parsed again)."""
     data_dir = Path(data_dir)
     raw = RawData(root=data_dir)
     problems: list[Issue] = []
     base = data_dir.parent
 
     def read(path: Path) -> Document | None:
-        doc, found = read_document(path, path.relative_to(base).as_posix())
+        rel = path.relative_to(base).as_posix()
+        doc, found = read_document(path, rel) if memo is None else read_memoized(path, rel, memo)
         problems.extend(found)
         if doc is None:
             kind = path.parent.name if path.parent != data_dir else path.stem

@@ -23,6 +23,7 @@ from sgz_portal.data.load import (
     project_records,
     station_records,
 )
+from sgz_portal.data.memo import Memo, issues_in, issues_out
 from sgz_portal.data.schema import check_shape
 
 LEVELS = ["province", "city", "county", "township", "village"]
@@ -59,8 +60,9 @@ def parse_date(value: Any) -> dt.date | None:
 class _Checker:
     """Collects issues; one instance per validation run."""
 
-    def __init__(self, raw: RawData) -> None:
+    def __init__(self, raw: RawData, memo: Memo | None = None) -> None:
         self.raw = raw
+        self.memo = memo
         self.found: list[Issue] = []
         self.broken: set[tuple[str, tuple]] = set()  # (file, record path) with shape errors
         self.referenced: set[Path] = set()  # attachments the data references (resolved paths)
@@ -86,10 +88,22 @@ class _Checker:
         docs += [(d, "stations") for d in raw.stations] + [(d, "project") for d in raw.projects]
         docs += [(d, "plan") for d in raw.plans]
         for doc, schema in docs:
-            for found in check_shape(doc, schema):
+            for found in self._shape(doc, schema):
                 self.found.append(found)
                 self.shaped.add((doc.file, found.path))
                 self.broken.add((doc.file, self._record_of(doc, found.path)))
+
+    def _shape(self, doc: Document, schema: str) -> list[Issue]:
+        """check_shape, or what it gave for these very bytes last time (data/memo.py)."""
+        if self.memo is None or not doc.digest:
+            return check_shape(doc, schema)
+        key = self.memo.key("shape", schema, doc.file, doc.digest)
+        kept = self.memo.get(key)
+        if kept is not None:
+            return issues_in(kept)
+        found = check_shape(doc, schema)
+        self.memo.put(key, issues_out(found))
+        return found
 
     @staticmethod
     def _record_of(doc: Document, path: str) -> tuple:
@@ -346,9 +360,10 @@ def _check_resources(c: _Checker, stations: dict) -> None:
                 c.attachment(d, path + ("ledger", i, "document"), entry["document"])
 
 
-def validate(raw: RawData) -> list[Issue]:
-    """Every shape and cross-reference problem of the data, all at once."""
-    c = _Checker(raw)
+def validate(raw: RawData, memo: Memo | None = None) -> list[Issue]:
+    """Every shape and cross-reference problem of the data, all at once (with `memo`, the shape
+    of an unchanged file is not checked again)."""
+    c = _Checker(raw, memo)
     c.shapes()
     for doc in [raw.site, raw.regions, raw.services, raw.agencies, *raw.stations, *raw.projects,
                 *raw.plans, raw.resources]:

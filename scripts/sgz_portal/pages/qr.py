@@ -24,11 +24,17 @@ from sgz_portal.data import urls
 
 @dataclass(frozen=True)
 class StationQr:
-    """What a template shows of a station's QR code."""
+    """What a template shows of a station's QR code. The code is drawn when a template first shows
+    it: an incremental build (site/cache.py) compares views by their repr, which is the target
+    only, so a page it reuses never draws its code."""
 
-    svg: Markup  # inline <svg role="img"> with a <title>: its text alternative
     target: str  # the text the code holds (absolute URL, or the relative path)
     absolute: bool  # False: base_url is not set, the code is not fit to print
+
+    @property
+    def svg(self) -> Markup:
+        """Inline <svg role="img"> with a <title>: its text alternative."""
+        return svg(self.target, "本站网页二维码")
 
 
 def target(path: str, base_url: str | None) -> str:
@@ -41,6 +47,7 @@ def target(path: str, base_url: str | None) -> str:
 MASK = 5  # the one segno picks most often for station URLs when it scores all eight
 
 
+@lru_cache(maxsize=16)
 def svg(text: str, label: str) -> Markup:
     """An inline SVG QR code of `text`; same text -> same bytes."""
     code = segno.make(text, error="m", micro=False, mask=MASK)
@@ -51,11 +58,10 @@ def svg(text: str, label: str) -> Markup:
     return Markup(out.replace("<svg ", '<svg role="img" ', 1))
 
 
-@lru_cache(maxsize=256)
 def station_qr(station_id: str, base_url: str | None) -> StationQr:
-    """Cached: the poster (rendered right after its station) reuses its station's code."""
+    """The poster (rendered right after its station) reuses its station's code (svg is cached)."""
     text = target(urls.station(station_id), base_url)
-    return StationQr(svg(text, "本站网页二维码"), text, bool(base_url))
+    return StationQr(text, bool(base_url))
 
 
 def poster_url(station_id: str) -> str:

@@ -3,6 +3,7 @@ index it for search, then publish it in place of the old site/."""
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -22,7 +23,7 @@ from mkdocs.exceptions import MkDocsException
 
 from sgz_portal.data.issues import ERROR, errors, summary
 from sgz_portal.pipeline import Prepared, prepare
-from sgz_portal.site import publish, search
+from sgz_portal.site import cache, publish, search
 from sgz_portal.site.cache import Cache
 from sgz_portal.site.plugin import NEEDS_BASE_URL, PortalPlugin
 
@@ -83,9 +84,12 @@ def base_url_line(base_url: str | None) -> str:
     return f"未填写网站地址 base_url(data/site.yaml):{features}都需要它,填写前不能使用。"
 
 
-def check(data_dir: Path) -> int:
+def check(data_dir: Path, config_file: Path | None = None) -> int:
+    """With the project's mkdocs.yml, files unchanged since the last build or check are not
+    parsed again (the build cache's memo)."""
     with interruptible():
-        prepared = prepare(data_dir)
+        prepared = prepare(data_dir, memo=cache.memo(config_file.parent)
+                           if config_file is not None and config_file.is_file() else None)
         if prepared.portal is not None:
             print(f"判定日期:{prepared.portal.site.as_of}")
             print(base_url_line(prepared.portal.site.base_url))
@@ -173,8 +177,9 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool =
     pages and search index of the site this build replaces where their inputs are unchanged
     (site/cache.py); the result is byte for byte that of a full build."""
     published = False
+    memo = cache.memo(config_file.parent) if incremental else None
     with interruptible():
-        prepared = prepare(data_dir)
+        prepared = prepare(data_dir, memo=memo)
         if not prepared.ok or prepared.portal is None:
             print("数据有错误,未生成网站,原有的 site/ 保持不变:", file=sys.stderr)
             print("\n".join(str(i) for i in errors(prepared.issues)), file=sys.stderr)
@@ -198,6 +203,9 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool =
             published = True
         if reused is not None:
             _save(reused)
+        if memo is not None:
+            with contextlib.suppress(OSError):  # an entry left over costs only disk
+                memo.prune()
         print(f"已生成 {site_dir}(判定日期 {prepared.portal.site.as_of})。{summary(prepared.issues)}")
         return 0
     print(INTERRUPTED_AFTER if published else INTERRUPTED_BUILD, file=sys.stderr)

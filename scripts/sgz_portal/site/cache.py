@@ -6,6 +6,8 @@ copied into the cache: the previous build's `site/` is the store, and every reus
 against the hash the manifest recorded when it was written, so a file edited or lost since is
 simply rendered again.
 
+- **Data files** are parsed and shape-checked only when their bytes changed (data/memo.py, in
+  `memo/` of the cache folder, under the code key).
 - **The environment key** covers what is the same for every page: the installed distributions and
   their versions, the code and templates of this package, mkdocs.yml, `overrides/`, `content/`,
   the plugin's options and what every page's header and footer show (which includes the as-of
@@ -27,11 +29,15 @@ import importlib.metadata
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from sgz_portal.data.memo import Memo
 
 FOLDER = Path(".cache") / "sgz-portal"
 FORMAT = 1  # bump when the manifest's shape changes
@@ -51,14 +57,28 @@ def _tree(folder: Path) -> Iterable[tuple[str, bytes]]:
             for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts)
 
 
-def environment_key(config_file: Path, theme_dirs: Iterable[Path], options: Any) -> str:
-    """Hash of everything every page depends on besides its own view."""
-    h = hashlib.sha256(f"format {FORMAT}\n".encode())
+@lru_cache(maxsize=1)
+def code_key() -> str:
+    """Hash of this program: Python, the installed distributions and their versions, and the
+    package's own files (read once per process, so it describes the code that is running)."""
+    h = hashlib.sha256(f"format {FORMAT}\n{sys.version}\n".encode())
     for dist in sorted(f"{d.metadata['Name']}=={d.version}".lower() for d in importlib.metadata.distributions()):
         h.update(dist.encode() + b"\n")
+    for rel, data in _tree(PACKAGE_DIR):
+        h.update(f"package/{rel} {sha256(data)}\n".encode())
+    return h.hexdigest()
+
+
+def memo(project: Path) -> Memo:
+    """The per-file memo of reading and shape-checking data files (data/memo.py)."""
+    return Memo(project / FOLDER / "memo", code_key())
+
+
+def environment_key(config_file: Path, theme_dirs: Iterable[Path], options: Any) -> str:
+    """Hash of everything every page depends on besides its own view."""
+    h = hashlib.sha256(code_key().encode())
     project = config_file.parent
-    folders = [("package", PACKAGE_DIR), *((f"theme:{d}", d) for d in theme_dirs),
-               ("content", project / "content")]
+    folders = [*((f"theme:{d}", d) for d in theme_dirs), ("content", project / "content")]
     for name, folder in folders:
         for rel, data in _tree(folder):
             h.update(f"{name}/{rel} {sha256(data)}\n".encode())
