@@ -50,3 +50,15 @@ def test_bench_prints_both_builds_side_by_side() -> None:
     assert "| 1000 | sgz-portal | 3100 | 30.0 | 28.0 |" in text
     assert "| 1000 | bare mkdocs-material | 1001 | 3.0 | 2.8 |" in text
     assert "**10.00×**" in text and "build 100, pagefind 400" in text and "mkdocs 50" in text
+
+
+def test_bench_rebuilds_incrementally_and_compares_with_a_full_build(tmp_path: Path) -> None:
+    """`make bench` changes one station's phone, then adds one monthly brief, rebuilding
+    incrementally after each, and compares the result with a full build byte for byte."""
+    result = run.measure(60, tmp_path, seed=1, preset="province", compare=False)
+    assert result.identical is True
+    assert set(result.edits) == {"one station's phone", "one monthly brief added"}
+    for wall, cpu, reused, search in result.edits.values():
+        assert reused > 100 and not search  # both edits change HTML that pagefind reads
+    text = run.incremental_table([result])
+    assert "| 60 | one station's phone |" in text and "byte-identical" in text
