@@ -152,24 +152,28 @@ def test_full_builds_need_no_cache_and_make_clean_removes_it() -> None:
 
 
 def test_unchanged_files_are_not_parsed_or_checked_again_and_give_the_same_issues(tmp_path: Path) -> None:
-    """The memo (data/memo.py) keeps each file's parse and shape check under its bytes: a second
-    run finds every file, and what it reports is what a run without the memo reports."""
+    """The memo (data/memo.py) keeps each file's parse, shape check and personal-information check
+    under its bytes: a second run finds them all, and reports what a run without the memo reports."""
     data = tmp_path / "data"
     shutil.copytree(SAMPLE, data)
     edit(data, "stations/beiling.yaml", 'phone: ["0830-5720174"]', 'phone: "0830-5720174"')  # a shape error
+    edit(data, "stations/beiling.yaml", "description: ", "description: 联系人身份证 11010519491231002X。", 1)
     plain = pipeline.prepare(data)
+    assert {"R11_personal_info", "schema_type"} <= {i.code for i in plain.issues}
     first = Memo(tmp_path / "memo", "test")
     assert pipeline.prepare(data, memo=first).issues == plain.issues and first.hits == 0
+    files = len(list(data.rglob("*.yaml")))
+    assert len(first.used) >= 2 * files  # read and shape-checked, every file
     second = Memo(tmp_path / "memo", "test")
     again = pipeline.prepare(data, memo=second)
-    files = len(list(data.rglob("*.yaml")))
-    assert second.hits == 2 * files  # every file read and shape-checked from the memo, the broken one too
-    assert again.issues == plain.issues and any(i.code.startswith("schema") for i in again.issues)
+    assert second.hits == len(second.used) == len(first.used)  # everything found, the broken file's too
+    assert again.issues == plain.issues
     edit(data, "stations/beiling.yaml", 'phone: "0830-5720174"', 'phone: ["0830-5720174"]')
+    edit(data, "stations/beiling.yaml", "联系人身份证 11010519491231002X。", "")
     third = Memo(tmp_path / "memo", "test")
     fixed = pipeline.prepare(data, memo=third)
-    assert third.hits == 2 * files - 2 and fixed.ok  # the edited file is read and checked afresh
-    assert fixed.issues == pipeline.prepare(data).issues
+    assert len(third.used) - third.hits == 3  # the edited file: read, shape and personal information afresh
+    assert fixed.ok and fixed.issues == pipeline.prepare(data).issues
     other_code = Memo(tmp_path / "memo", "another version of the program")
     pipeline.prepare(data, memo=other_code)
     assert other_code.hits == 0

@@ -102,6 +102,7 @@ class RawData:
     resources: Document | None = None  # optional: data/resources.yaml
     rules: Document | None = None
     unreadable: set[str] = field(default_factory=set)  # kinds with a file that failed to parse
+    memo: Memo | None = None  # per-file results kept for the next build (data/memo.py), if any
 
 
 def _line_map(node: yaml.Node, path: Path_, out: dict[Path_, int], wrong: list[tuple[int, str]],
@@ -408,7 +409,7 @@ def load(data_dir: Path, memo: Memo | None = None) -> tuple[RawData, list[Issue]
     """Read every file of the data contract found under `data_dir` (with `memo`: unchanged files
     are not parsed again)."""
     data_dir = Path(data_dir)
-    raw = RawData(root=data_dir)
+    raw = RawData(root=data_dir, memo=memo)
     problems: list[Issue] = []
     base = data_dir.parent
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from sgz_portal.data.issues import ERROR, WARNING, Issue, issue
 from sgz_portal.data.load import Document, RawData
+from sgz_portal.data.memo import issues_in, issues_out
 from sgz_portal.data.model import Portal, Project, Source, Station
 from sgz_portal.rules import measures
 from sgz_portal.rules.funds import quarters, running_balance
@@ -391,13 +392,29 @@ def personal_info(raw: RawData, as_of: dt.date) -> list[Issue]:
     lines = _Lines(raw)
     found: list[Issue] = []
     for doc, kind in docs:
-        for path, value, key in _free_text(doc.data):
-            for offset, what, masked, text in find_personal_info(value, as_of):
-                if what == "手机号" and key in PHONE_KEYS:
-                    continue
-                found.append(issue("R11_personal_info", doc.file, lines.find(doc, path, value, offset, text),
-                                   path, severity=ERROR, subject=_subject(doc, path, kind),
-                                   kind=what, masked=masked))
+        if raw.memo is None or not doc.digest:
+            found += _personal_info_of(doc, kind, as_of, lines)
+            continue
+        key = raw.memo.key("personal_info", kind, doc.file, doc.digest, as_of.isoformat())
+        kept = raw.memo.get(key)
+        if kept is None:
+            kept = issues_out(_personal_info_of(doc, kind, as_of, lines))
+            raw.memo.put(key, kept)
+        found += issues_in(kept)
+    return found
+
+
+def _personal_info_of(doc: Document, kind: str, as_of: dt.date, lines: _Lines) -> list[Issue]:
+    """Rule 11 on one file: it depends on nothing but the file and the as-of date (so an
+    incremental build keeps its result under the file's bytes)."""
+    found = []
+    for path, value, key in _free_text(doc.data):
+        for offset, what, masked, text in find_personal_info(value, as_of):
+            if what == "手机号" and key in PHONE_KEYS:
+                continue
+            found.append(issue("R11_personal_info", doc.file, lines.find(doc, path, value, offset, text),
+                               path, severity=ERROR, subject=_subject(doc, path, kind),
+                               kind=what, masked=masked))
     return found
 
 
