@@ -58,7 +58,7 @@ def test_bench_rebuilds_incrementally_and_compares_with_a_full_build(tmp_path: P
     result = run.measure(60, tmp_path, seed=1, preset="province", compare=False)
     assert result.identical is True
     assert set(result.edits) == {"one station's phone", "one monthly brief added"}
-    for wall, cpu, reused, search in result.edits.values():
+    for _wall, _cpu, reused, search in result.edits.values():
         assert reused > 100 and not search  # both edits change HTML that pagefind reads
     text = run.incremental_table([result])
     assert "| 60 | one station's phone |" in text and "byte-identical" in text

@@ -177,3 +177,10 @@ def test_unchanged_files_are_not_parsed_or_checked_again_and_give_the_same_issue
     other_code = Memo(tmp_path / "memo", "another version of the program")
     pipeline.prepare(data, memo=other_code)
     assert other_code.hits == 0
+
+
+def test_a_full_build_reuses_nothing_but_seeds_the_next_incremental_one(project: Path) -> None:
+    build(project, "site")
+    full = build(project, "site", "--full")
+    assert reused(full) == 0 and "增量构建" not in full
+    assert reused(build(project, "site")) > 150

@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="生成网站到 site/(数据有错误时不发布)")
     b.add_argument("--site", type=Path, default=Path("site"))
     b.add_argument("--full", action="store_true",
-                   help="完整构建:不沿用上次生成的页面和搜索索引(默认沿用未改动的部分,结果与完整构建相同)")
+                   help="完整构建:不沿用上次生成的页面、搜索索引和数据检查结果(默认沿用未改动的部分,结果与完整构建相同)")
     s = sub.add_parser("serve", help="在 127.0.0.1 上提供已生成的网站")
     s.add_argument("--site", type=Path, default=Path("site"))
     s.add_argument("--port", type=int, default=8000)

@@ -25,9 +25,10 @@ from sgz_portal.data.issues import Issue
 class Memo:
     """One folder of entries; `prune()` drops those this run did not use."""
 
-    def __init__(self, folder: Path, namespace: str) -> None:
+    def __init__(self, folder: Path, namespace: str, read: bool = True) -> None:
         self.folder = folder
         self.namespace = namespace
+        self.read = read  # False: record only (a full build that seeds the next one)
         self.used: set[str] = set()
         self.hits = 0
 
@@ -36,6 +37,8 @@ class Memo:
 
     def get(self, key: str) -> Any | None:
         self.used.add(key)
+        if not self.read:
+            return None
         try:
             value = marshal.loads((self.folder / key[:2] / key).read_bytes())
         except (OSError, EOFError, ValueError, TypeError):

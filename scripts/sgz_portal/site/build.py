@@ -143,13 +143,14 @@ def _build_date(as_of: dt.date) -> Iterator[None]:
 
 
 def _render(prepared: Prepared, data_dir: Path, out: Path, config_file: Path,
-            previous: Path | None) -> Cache | None:
-    """mkdocs into `out`, then the search index. With `previous`, what is unchanged since the
-    build that published it is reused (site/cache.py); the cache comes back to be saved."""
+            previous: Path | None, reuse: bool = True) -> Cache | None:
+    """mkdocs into `out`, then the search index. With `previous` (the site this build replaces),
+    what is unchanged since the build that published it is reused unless `reuse` is False, and
+    what this build wrote is recorded (site/cache.py); the cache comes back to be saved."""
     assert prepared.portal is not None
     with _build_date(prepared.portal.site.as_of):
         config, plugin = load_project(config_file, site_dir=str(out))
-        plugin.hand_over(data_dir, prepared, previous)
+        plugin.hand_over(data_dir, prepared, previous, reuse)
         config.plugins.on_startup(command="build", dirty=False)
         mkdocs_build(config)
     reused = plugin.cache
@@ -175,9 +176,10 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool =
     """Validate, render into a staging folder, index, then swap in; nothing is published on error
     or when interrupted (Ctrl-C, SIGTERM): the old site stays as it was. `incremental`: reuse the
     pages and search index of the site this build replaces where their inputs are unchanged
-    (site/cache.py); the result is byte for byte that of a full build."""
+    (site/cache.py); the result is byte for byte that of a full build. Either way, what this build
+    wrote is recorded for the next one."""
     published = False
-    memo = cache.memo(config_file.parent) if incremental else None
+    memo = cache.memo(config_file.parent, reuse=incremental)
     with interruptible():
         prepared = prepare(data_dir, memo=memo)
         if not prepared.ok or prepared.portal is None:
@@ -188,7 +190,7 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool =
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
         try:
             with publish.staging(site_dir) as tmp:
-                reused = _render(prepared, data_dir, tmp, config_file, site_dir if incremental else None)
+                reused = _render(prepared, data_dir, tmp, config_file, site_dir, incremental)
         except (MkDocsException, TemplateError, search.SearchIndexError, ProjectError, OSError) as err:
             where = f"{err.filename}:{err.lineno}: " if isinstance(err, TemplateSyntaxError) else ""
             print(f"生成网站失败,原有的 site/ 保持不变:{where}{err}", file=sys.stderr)

@@ -69,9 +69,10 @@ def code_key() -> str:
     return h.hexdigest()
 
 
-def memo(project: Path) -> Memo:
-    """The per-file memo of reading and shape-checking data files (data/memo.py)."""
-    return Memo(project / FOLDER / "memo", code_key())
+def memo(project: Path, reuse: bool = True) -> Memo:
+    """The per-file memo of reading and checking data files (data/memo.py); without `reuse`, it
+    only records."""
+    return Memo(project / FOLDER / "memo", code_key(), reuse)
 
 
 def environment_key(config_file: Path, theme_dirs: Iterable[Path], options: Any) -> str:
@@ -114,10 +115,10 @@ class Manifest:
 class Cache:
     """The manifest of the previous build into `site_dir`, and the one this build writes."""
 
-    def __init__(self, folder: Path, site_dir: Path, environment: str) -> None:
+    def __init__(self, folder: Path, site_dir: Path, environment: str, reuse: bool = True) -> None:
         self.site_dir = site_dir.resolve()
         self.path = folder / f"{sha256(str(self.site_dir).encode())[:16]}.json"
-        self.old = self._read(environment)
+        self.old = self._read(environment) if reuse else None
         self.new = Manifest(environment)
         self.reused = 0  # pages written as the previous build wrote them
         self.search_reused = False

@@ -114,14 +114,18 @@ class PortalPlugin(BasePlugin):
         self.state: BuildState | None = None
         self._handed: tuple[Path, Prepared] | None = None
         self._previous: Path | None = None
+        self._reuse = True
         self.cache: cache.Cache | None = None  # what the build reused; read by site/build.py
         self._env: Environment | None = None
 
-    def hand_over(self, data_dir: Path, prepared: Prepared, previous: Path | None = None) -> None:
+    def hand_over(self, data_dir: Path, prepared: Prepared, previous: Path | None = None,
+                  reuse: bool = True) -> None:
         """Use this data folder and what the CLI already prepared from it (no second load). With
-        `previous` (the site folder this build replaces), reuse its unchanged pages (site/cache.py)."""
+        `previous` (the site folder this build replaces), record what is written for the next
+        build and (`reuse`) reuse its unchanged pages (site/cache.py)."""
         self._handed = (data_dir, prepared)
         self._previous = previous
+        self._reuse = reuse
 
     def data_dir(self, config: MkDocsConfig) -> Path:
         if self._handed is not None:
@@ -153,7 +157,7 @@ class PortalPlugin(BasePlugin):
             options = (sorted(self.config.items()), config.site_url, sorted(config.extra["portal"].items()),
                        config.theme.static_templates)
             environment = cache.environment_key(config_file, [self.state.overrides], options)
-            self.cache = cache.Cache(config_file.parent / cache.FOLDER, self._previous, environment)
+            self.cache = cache.Cache(config_file.parent / cache.FOLDER, self._previous, environment, self._reuse)
             self.state.cache = self.cache
             self._previous = None
         return config
