@@ -6,7 +6,10 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -184,3 +187,33 @@ def test_a_full_build_reuses_nothing_but_seeds_the_next_incremental_one(project:
     full = build(project, "site", "--full")
     assert reused(full) == 0 and "增量构建" not in full
     assert reused(build(project, "site")) > 150
+
+
+KEYS = """
+import sys
+from pathlib import Path
+from sgz_portal import opendata, pipeline
+from sgz_portal.pages import specs
+from sgz_portal.pages.views import Views
+from sgz_portal.site.cache import page_key
+prepared = pipeline.prepare(Path(sys.argv[1]))
+views = Views(prepared.portal, prepared.issues, opendata.files(prepared.portal))
+for spec in specs.page_specs(prepared.portal):
+    view = repr(views.view(spec.kind, spec.key))
+    assert " at 0x" not in view, (spec.src_uri, view)
+    print(spec.src_uri, page_key("env", spec, view))
+"""
+
+
+def test_page_keys_do_not_depend_on_the_process() -> None:
+    """A page's key hashes its view's repr: no object addresses and no set order (which changes
+    with PYTHONHASHSEED from one process to the next), or no page would ever be reused, or worse."""
+    def keys(seed: str) -> str:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", KEYS, str(SAMPLE)], env=env, capture_output=True,
+                              text=True, check=True)
+        return done.stdout
+
+    first = keys("1")
+    assert len(first.splitlines()) > 150
+    assert keys("2") == first

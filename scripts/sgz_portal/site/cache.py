@@ -6,8 +6,8 @@ copied into the cache: the previous build's `site/` is the store, and every reus
 against the hash the manifest recorded when it was written, so a file edited or lost since is
 simply rendered again.
 
-- **Data files** are parsed and shape-checked only when their bytes changed (data/memo.py, in
-  `memo/` of the cache folder, under the code key).
+- **Data files** are parsed, shape-checked and searched for personal information only when their
+  bytes changed (data/memo.py, in `memo/` of the cache folder, under the code key).
 - **The environment key** covers what is the same for every page: the installed distributions and
   their versions, the code and templates of this package, mkdocs.yml, `overrides/`, `content/`,
   the plugin's options and what every page's header and footer show (which includes the as-of
@@ -28,7 +28,6 @@ import hashlib
 import importlib.metadata
 import json
 import os
-import shutil
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -202,7 +201,3 @@ def _prune(folder: Path) -> None:
             site = ""
         if not site or not Path(site).is_dir():
             path.unlink(missing_ok=True)
-
-
-def clear(project: Path) -> None:
-    shutil.rmtree(project / FOLDER, ignore_errors=True)
