@@ -161,7 +161,7 @@ def test_check_never_crashes_and_always_points_at_a_line(tmp_path_factory, files
 def test_build_publishes_nothing_on_error(tmp_path_factory, monkeypatch, files):
     """The render step is replaced by a stub (mkdocs per example would take minutes); what is
     fuzzed is everything before it, and the promise that errors publish nothing."""
-    def render(prepared, data_dir, out, config_file, previous=None):
+    def render(prepared, data_dir, out, config_file, *_):
         (out / "index.html").write_text(prepared.portal.site.name, encoding="utf-8")
     monkeypatch.setattr(build_module, "_render", render)
     tmp = tmp_path_factory.mktemp("fuzz")

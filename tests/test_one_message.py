@@ -72,7 +72,7 @@ def test_check_and_build_count_the_same_reminders(tmp_path: Path, capsys, monkey
     checked = [line for line in capsys.readouterr().out.splitlines() if SUMMARY.match(line)]
     assert len(checked) == 1
 
-    def render(prepared, data_dir, out, config_file, previous=None):  # the count is the point, not the pages
+    def render(prepared, data_dir, out, config_file, *_):  # the count is the point, not the pages
         (out / "index.html").write_text("ok", encoding="utf-8")
     monkeypatch.setattr(build_module, "_render", render)
     assert cli.build(SAMPLE, tmp_path / "site", ROOT / "mkdocs.yml") == 0

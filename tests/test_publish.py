@@ -50,7 +50,7 @@ def state(site: Path) -> str | None:
 @pytest.fixture
 def fake_render(monkeypatch):
     """Builds write a tiny two-file site instead of running mkdocs (the swap is what is tested)."""
-    def render(prepared, data_dir, out, config_file, previous=None):
+    def render(prepared, data_dir, out, config_file, *_):
         (out / "index.html").write_text("new", encoding="utf-8")
         (out / "stations").mkdir()
         (out / "stations" / "index.html").write_text("new", encoding="utf-8")
@@ -136,12 +136,12 @@ def test_failure_at_each_step_keeps_the_old_site(tmp_path, fake_render, monkeypa
     if step == "staging":
         monkeypatch.setattr(publish.tempfile, "mkdtemp", fail)
     elif step == "render":
-        def render(prepared, data_dir, out, config_file, previous=None):
+        def render(prepared, data_dir, out, config_file, *_):
             (out / "index.html").write_text("half", encoding="utf-8")
             raise PluginError("injected failure")
         monkeypatch.setattr(build_module, "_render", render)
     elif step == "index":
-        def render(prepared, data_dir, out, config_file, previous=None):
+        def render(prepared, data_dir, out, config_file, *_):
             (out / "index.html").write_text("half", encoding="utf-8")
             search.index(out)
         monkeypatch.setattr(build_module, "_render", render)
