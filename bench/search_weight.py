@@ -14,7 +14,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 DEFAULT_QUERIES = ("养老", "老人", "心理", "儿童", "社区", "调解")
@@ -58,10 +61,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def main(argv: list[str]) -> int:
-    from playwright.sync_api import sync_playwright
-
-    site, queries = Path(argv[0]), argv[1:] or list(DEFAULT_QUERIES)
+@contextmanager
+def served(site: Path) -> Iterator[str]:
+    """`sgz-portal serve` of `site` under /sgz/ on a free port: yields the site's URL."""
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "sgz_portal", "serve", "--site", str(site), "--port",
                                str(port), "--prefix", "/sgz/"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -73,14 +75,30 @@ def main(argv: list[str]) -> int:
                 break
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.1)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                                 args=CHROMIUM_ARGS)
-            sizes = transfers(browser, url + "search/", queries)
-            browser.close()
+        yield url
     finally:
         server.terminate()
         server.wait()
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium, headless, through Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                             args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def main(argv: list[str]) -> int:
+    site, queries = Path(argv[0]), argv[1:] or list(DEFAULT_QUERIES)
+    with served(site) as url, chromium() as browser:
+        sizes = transfers(browser, url + "search/", queries)
     for n, (query, size) in enumerate(zip(queries, sizes)):
         print(f"{'first' if n == 0 else 'later'} query {query}: {size / 1024:.1f} KB")
     return 0
