@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import yaml
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from search_weight import chromium, served
 
 SERVICE_TOP, STATION_TOP = 5, 10
@@ -62,15 +64,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     asked = queries(args.data, args.stations)
     found: dict[str, list[int]] = {}
-    misses = []
+    misses: list[str] = []
+    seconds: list[float] = []
     with served(args.site) as url, chromium() as browser:
         context = browser.new_context(locale="zh-CN")
         context.set_default_timeout(60_000)
         page = context.new_page()
         for kind, query, pages, top in asked:
-            page.goto(f"{url}search/?q={quote(query)}")
-            page.wait_for_selector('#sgz-results[aria-busy="false"]', state="attached")
-            first = shown(page)[:top]
+            start = time.perf_counter()
+            try:
+                page.goto(f"{url}search/?q={quote(query)}")
+                page.wait_for_selector('#sgz-results[aria-busy="false"]', state="attached")
+                first = shown(page)[:top]
+            except PlaywrightTimeout:
+                first = ["(no answer within 60 s)"]
+                page = context.new_page()
+            seconds.append(time.perf_counter() - start)
             hit = bool(set(pages) & set(first))
             found.setdefault(kind, [0, 0])
             found[kind][0] += hit
@@ -81,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         context.close()
     for kind, (hits, total) in found.items():
         print(f"{kind}: {hits}/{total} in the first {SERVICE_TOP if kind.startswith(('service', 'group')) else STATION_TOP}")
+    seconds.sort()
+    print(f"seconds per query (page load and search): median {seconds[len(seconds) // 2]:.1f}, "
+          f"slowest {seconds[-1]:.1f}")
     print("\n".join(misses) if misses else "every query found its page")
     return 1 if misses else 0
 
