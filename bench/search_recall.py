@@ -8,8 +8,8 @@ Queries are made from the data the site was built from (bench/generate.py's tree
   hundreds of stations offer the service and list its name (the generated summaries are one
   template, "面向辖区居民开展<domain>领域的<kind>服务", so they add no query of their own);
 - every group's name: some service for that group among the first 5;
-- the full names of `--stations` stations picked evenly through the data, and every county's name:
-  that station's page (for a county, its county station) among the first 10.
+- the full names of `--stations` stations and the names of `--counties` counties, picked evenly
+  through the data: that station's page (for a county, its county station) among the first 10.
 Prints one line per kind (found / asked) and every miss; exits 1 if anything was missed.
 tests/browser/test_search_recall.py holds the hand-written suite for the sample.
 """
@@ -28,7 +28,7 @@ from search_weight import chromium, served
 SERVICE_TOP, STATION_TOP = 5, 10
 
 
-def queries(data: Path, stations: int) -> list[tuple[str, str, tuple[str, ...], int]]:
+def queries(data: Path, stations: int, counties: int) -> list[tuple[str, str, tuple[str, ...], int]]:
     """(kind, query, pages any of which will do, how many first results count)."""
     catalogue = yaml.safe_load((data / "services.yaml").read_text(encoding="utf-8"))
     out = []
@@ -45,9 +45,9 @@ def queries(data: Path, stations: int) -> list[tuple[str, str, tuple[str, ...], 
     step = max(1, len(everything) // max(1, stations))
     for s in everything[::step][:stations]:
         out.append(("station name", s["name"], (f"stations/{s['id']}/",), STATION_TOP))
-    for s in everything:
-        if s["level"] == "county" and s["region"] in regions:
-            out.append(("county name", regions[s["region"]]["name"], (f"stations/{s['id']}/",), STATION_TOP))
+    county_stations = [s for s in everything if s["level"] == "county" and s["region"] in regions]
+    for s in county_stations[::max(1, len(county_stations) // max(1, counties))][:counties]:
+        out.append(("county name", regions[s["region"]]["name"], (f"stations/{s['id']}/",), STATION_TOP))
     return out
 
 
@@ -61,8 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("data", type=Path)
     parser.add_argument("site", type=Path)
     parser.add_argument("--stations", type=int, default=40, help="how many station names to ask for")
+    parser.add_argument("--counties", type=int, default=20, help="how many county names to ask for")
     args = parser.parse_args(argv)
-    asked = queries(args.data, args.stations)
+    asked = queries(args.data, args.stations, args.counties)
     found: dict[str, list[int]] = {}
     misses: list[str] = []
     seconds: list[float] = []
@@ -84,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             found.setdefault(kind, [0, 0])
             found[kind][0] += hit
             found[kind][1] += 1
+            print(f"{kind} {query}: {'found' if hit else 'missed'} ({seconds[-1]:.1f} s)", file=sys.stderr, flush=True)
             if not hit:
                 misses.append(f"  {kind} {query!r}: wanted {pages[0]}{' (or another)' if len(pages) > 1 else ''}, "
                               f"first {top}: {first}")
