@@ -3,7 +3,6 @@ data-driven HTML, byte-identical rebuilds, and a failed build that publishes not
 from __future__ import annotations
 
 import gzip
-import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -11,8 +10,8 @@ from pathlib import Path
 import cbor2
 
 from sgz_portal import cli
+from tests.sitetext import digest, text_of
 from tests.sitetext import page_html as page
-from tests.sitetext import text_of
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "fixtures" / "sample" / "data"  # a copy of the sample: tests never read data/
@@ -28,11 +27,6 @@ def pagefind_file(path: Path):
     data = gzip.decompress(path.read_bytes())
     assert data.startswith(b"pagefind_dcd")
     return cbor2.loads(data.removeprefix(b"pagefind_dcd"))
-
-
-def digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 

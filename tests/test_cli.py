@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 import collections
-import hashlib
 import importlib.metadata
 import os
 import shutil
@@ -19,7 +18,7 @@ import yaml
 from sgz_portal import cli
 from sgz_portal.site import build as build_module
 from sgz_portal.site import plugin as plugin_module
-from tests.sitetext import page_html, text_of
+from tests.sitetext import digest, page_html, text_of
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal" / "data"
@@ -51,11 +50,6 @@ def renamed(folder: Path, portal: str, station: str) -> Path:
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "PORTAL_AS_OF"}
     return subprocess.run([str(COMMAND), *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
-
-
-def digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 # --- the command ----------------------------------------------------------------------------------

@@ -3,7 +3,6 @@ check-jsonschema, as an editor's tools see them; the schemas are published under
 stations may sit in data/stations.yaml, in data/stations/*.yaml, or both, for the same site."""
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import subprocess
@@ -15,6 +14,7 @@ from sgz_portal import cli
 from sgz_portal.data.schema import SCHEMA_DIR
 from sgz_portal.editing.scaffold import schema_for
 from sgz_portal.pipeline import prepare
+from tests.sitetext import digest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "fixtures" / "sample" / "data"
@@ -76,11 +76,6 @@ def move_to_stations_yaml(data: Path, names: tuple[str, ...]) -> None:
         out += lines[lines.index("stations:\n") + 1:]
         (data / "stations" / f"{name}.yaml").unlink()
     (data / "stations.yaml").write_text("".join(out), encoding="utf-8")
-
-
-def digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_stations_yaml_beside_a_stations_folder_builds_the_same_site(site: Path, tmp_path: Path) -> None:

@@ -3,7 +3,6 @@ and still publishes, byte for byte, what a full build of the same data publishes
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import json
 import os
@@ -18,13 +17,9 @@ from sgz_portal import cli, pipeline
 from sgz_portal.data.memo import Memo
 from sgz_portal.site import cache
 from tests.fixturedata import SAMPLE, edit
+from tests.sitetext import digest
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture

@@ -42,6 +42,16 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
+def _stop(server: subprocess.Popen, seconds: float) -> None:
+    """Ask the server to stop; kill it if it has not stopped after `seconds`."""
+    server.terminate()
+    try:
+        server.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -76,12 +86,7 @@ def server_port(built_site: Path) -> Iterator[int]:
         _wait_until_up(f"http://127.0.0.1:{port}{PREFIX}", server)
         yield port
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        _stop(server, seconds=5)
 
 
 @pytest.fixture(scope="session")

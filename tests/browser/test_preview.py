@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser.conftest import _free_port, _wait_until_up
+from tests.browser.conftest import _free_port, _stop, _wait_until_up
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -57,12 +57,7 @@ def preview(tmp_path: Path) -> Iterator[Preview]:
         _wait_until_up(f"http://127.0.0.1:{port}{PREFIX}", server, seconds=120)
         yield Preview(f"http://127.0.0.1:{port}{PREFIX}", data, site, log)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        _stop(server, seconds=10)
 
 
 def test_edit_reloads_the_page_and_errors_show_with_file_and_line(browser: Browser, preview: Preview) -> None:
