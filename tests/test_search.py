@@ -103,3 +103,53 @@ def test_the_supported_version_is_the_pinned_one() -> None:
                 if "==" in line and not line.startswith("#"))
     assert pins["pagefind"] == pins["pagefind_bin_extended"] == search.PAGEFIND_VERSION
     assert importlib.metadata.version("pagefind") == search.PAGEFIND_VERSION
+
+
+# -- one filter file per value, and the list of choices (site/search.py) ---------------------------
+
+def _declared_filters(site: Path) -> dict[str, set[str]]:
+    """Every filter value a built page declares in its HTML."""
+    declared: dict[str, set[str]] = {}
+    for page in site.rglob("*.html"):
+        for name, value in re.findall(r'data-pagefind-filter="([a-z]+)">([^<]*)<', page.read_text(encoding="utf-8")):
+            declared.setdefault(name, set()).add(value.strip())
+    return declared
+
+
+def test_every_filter_value_has_its_own_file(site: Path) -> None:
+    """Choosing 残疾人 must load the page list of 残疾人 only, not of every group."""
+    bundle = site / "pagefind"
+    [meta_file] = bundle.glob("*.pf_meta")
+    listed = search._read(meta_file)[3]
+    assert listed == sorted(listed) and len(listed) > 10
+    for name, file_hash in listed:
+        key, values = search._read(bundle / "filter" / f"{file_hash}.pf_filter")
+        assert key == name and len(values) == 1
+        value, pages = values[0]
+        assert name == f"{key.split(search.FILTER_SEP, 1)[0]}{search.FILTER_SEP}{value}" and pages
+    assert {name for name, _ in listed} == {f"{f}={v}" for f, vs in _declared_filters(site).items() for v in vs}
+
+
+def test_the_list_of_choices_is_what_the_pages_declare(site: Path) -> None:
+    listed = json.loads((site / "pagefind" / search.FILTER_LIST).read_text(encoding="utf-8"))
+    assert {name: set(values) for name, values in listed.items()} == _declared_filters(site)
+    assert all(values == sorted(values) for values in listed.values())
+    assert set(listed) == {"county", "level", "domain", "group", "type"}
+
+
+def test_service_pages_index_what_the_service_is_not_who_offers_it(site: Path) -> None:
+    """A service page lists its stations for reading, but they are not indexed: at province scale
+    the list made it 77,000 words long, buried it under stations for its own name and made its
+    search result 64 KB."""
+    fragments = {}
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        fragment = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        fragments[fragment["url"]] = fragment["content"].replace("\u200b", "")
+    services = {url: text for url, text in fragments.items() if url.startswith("/services/") and url != "/services/"}
+    assert services
+    for url, text in services.items():
+        html = (site / url.strip("/") / "index.html").read_text(encoding="utf-8")
+        where = html.split('aria-labelledby="where-h"', 1)[1].split("</section>", 1)[0]
+        offered_by = re.findall(r'<a href="[^"]*stations/[^"]+">([^<]+)</a>', where)
+        assert offered_by, url  # the page does list its stations
+        assert not [name for name in offered_by if name in text], url

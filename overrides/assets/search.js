@@ -37,20 +37,29 @@
     });
   }
 
+  /* The index keeps one filter per value, named "<filter>=<value>" (site/search.py), so a
+     chosen value loads its own page list and nothing else. */
   function chosenFilters() {
     var filters = {};
-    selects.forEach(function (s) { if (s.value) { filters[s.getAttribute("data-filter")] = s.value; } });
+    selects.forEach(function (s) {
+      if (s.value) { filters[s.getAttribute("data-filter") + "=" + s.value] = s.value; }
+    });
     return filters;
   }
 
-  function fillFilters(pf, params) {
-    return pf.filters().then(function (available) {
-      selects.forEach(function (s) {
-        var values = Object.keys(available[s.getAttribute("data-filter")] || {}).sort();
-        values.forEach(function (v) { s.appendChild(el("option", { value: v }, v)); });
-        if (params.get(s.name)) { s.value = params.get(s.name); }
+  /* The choices come from pagefind/filters.json, a few KB, written with the index: asking
+     pagefind for them would download every filter's page lists first. */
+  function fillFilters(params) {
+    return fetch(new URL("pagefind/filters.json", root).href)
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .then(function (available) {
+        selects.forEach(function (s) {
+          (available[s.getAttribute("data-filter")] || []).forEach(function (v) {
+            s.appendChild(el("option", { value: v }, v));
+          });
+          if (params.get(s.name)) { s.value = params.get(s.name); }
+        });
       });
-    });
   }
 
   /* Pagefind's excerpt is escaped text with <mark> around hits: rebuild it as DOM
@@ -149,7 +158,7 @@
   form.addEventListener("submit", function (e) { e.preventDefault(); submit(); });
   selects.forEach(function (s) { s.addEventListener("change", submit); });
   list.setAttribute("aria-busy", "true");
-  load().then(function (pf) { return fillFilters(pf, params); })
+  fillFilters(params)
     .then(function () { return run(input.value.trim()); },
           function () { return run(input.value.trim()); });
 })();

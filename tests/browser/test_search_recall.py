@@ -183,7 +183,7 @@ def test_no_results_shows_suggestions(page: Page, site_url: str) -> None:
     assert page.locator("#sgz-suggest a").first.get_attribute("href").startswith("../")
 
 
-# -- filters: filled from pagefind.filters(); choosing one narrows the results -----------------
+# -- filters: filled from pagefind/filters.json; choosing one narrows the results -------------
 
 FILTERS = [
     ("county", "西山县"),
@@ -208,7 +208,7 @@ def test_filter_narrows_results(page: Page, site_url: str, name: str, value: str
     open_search(page, site_url, "服务")
     before = total(page)
     select = page.locator(f'select[data-filter="{name}"]')
-    assert value in select.locator("option").all_inner_texts(), "options come from pagefind.filters()"
+    assert value in select.locator("option").all_inner_texts(), "options come from pagefind/filters.json"
     select.select_option(value)
     wait_done(page)
     after, results = total(page), shown(page)

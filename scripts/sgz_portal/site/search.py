@@ -4,6 +4,12 @@ Pagefind 1.5 writes its filter files from a hash map, so their order and
 names change from run to run (upstream: Pagefind/pagefind#638; fragments
 were made stable in 1.3, filters were not). `canonicalize` re-sorts them, so
 the same data still gives the same site byte for byte.
+
+It also splits every filter into one file per value, named `<filter>=<value>` (`FILTER_SEP`), and
+lists the values in `filters.json`. Pagefind loads a filter's whole file (every value's page list)
+as soon as a search uses it, and the search page used to ask for all of them to fill its choices:
+1.2 MB at province scale before the first result. Now the choices come from the small list, and
+choosing 老年人 loads the pages of 老年人 only. Search.js builds the same names.
 """
 from __future__ import annotations
 
@@ -23,6 +29,8 @@ SIGNATURE = b"pagefind_dcd"
 PAGEFIND_VERSION = "1.5.2"
 # Pagefind's ready-made UIs (~420 KB); our search page uses the JS API only (search.js).
 UNUSED_UI = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
+FILTER_SEP = "="  # per-value filter name: f"{filter}{FILTER_SEP}{value}" (search.js builds the same)
+FILTER_LIST = "filters.json"  # {filter: [values, sorted]}: what the search page offers to choose
 
 
 class SearchIndexError(RuntimeError):
@@ -74,6 +82,7 @@ def canonicalize(bundle: Path) -> None:
     if entry.get("version") != PAGEFIND_VERSION:
         raise SearchIndexError(f"搜索索引由 pagefind {entry.get('version')} 生成,本程序只支持 {PAGEFIND_VERSION}"
                                "(请按 constraints.txt 安装依赖)")
+    choices: dict[str, set[str]] = {}
     for language in entry["languages"].values():
         old_meta = bundle / f"pagefind.{language['hash']}.pf_meta"
         meta = _read(old_meta)
@@ -81,11 +90,15 @@ def canonicalize(bundle: Path) -> None:
         filters = []
         for name, file_hash in meta[3]:
             path = bundle / "filter" / f"{file_hash}.pf_filter"
-            key, values = _read(path)
+            _, values = _read(path)
             path.unlink()
-            values = sorted(values, key=lambda v: v[0])
-            filters.append([name, _write(bundle / "filter", lang, ".pf_filter", [key, values], 7)])
+            for value, pages in values:
+                one = f"{name}{FILTER_SEP}{value}"
+                filters.append([one, _write(bundle / "filter", lang, ".pf_filter", [one, [[value, pages]]], 7)])
+                choices.setdefault(name, set()).add(value)
         meta[3] = sorted(filters)
         old_meta.unlink()
         language["hash"] = _write(bundle, f"pagefind.{lang}", ".pf_meta", meta, 10).split(".", 1)[1]
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    listed = {name: sorted(values) for name, values in sorted(choices.items())}
+    (bundle / FILTER_LIST).write_text(json.dumps(listed, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
