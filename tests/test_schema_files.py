@@ -6,6 +6,7 @@ import copy
 import datetime
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -545,3 +546,67 @@ WRONG = [
 @pytest.mark.parametrize("name, doc, expected", WRONG)
 def test_wrong_document_fails_at_the_expected_path(name, doc, expected):
     assert errors(name, doc) == expected
+
+
+# ------------------------------------------------------------------ the fast path (data/schema.py)
+# jsonschema-rs passes a file before jsonschema is asked; it must never pass what jsonschema refuses.
+
+def _fast(name, doc):
+    from sgz_portal.data import schema
+    return schema._surely_valid(doc, name)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_fast_check_passes_the_contract_examples(name):
+    assert _fast(name, EXAMPLES[name])
+
+
+@pytest.mark.parametrize("name, doc, expected", WRONG)
+def test_the_fast_check_refuses_every_wrong_document(name, doc, expected):
+    assert not _fast(name, doc)
+
+
+def _patterns(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "pattern" and isinstance(value, str):
+                yield value
+            else:
+                yield from _patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _patterns(value)
+
+
+# Strings some pattern of ours accepts; each pattern is swept around the ones it accepts.
+BASES = ["a", "abc", "123456", "123456789", "123456789012", "2026-01", "2026-H1", "2026-01-15", "08:30",
+         "http://a.cn/x", "a@b.cn", "files/a/b.jpg", "files/a/b.pdf", "0830-1234567", "13800138000",
+         "91350100MA2XY01234", "a-b", "社工站"]
+# Where regex dialects can disagree: controls, format characters, every kind of space, ASCII and
+# Latin-1, full-width forms, and a few CJK characters.
+SWEEP = sorted({chr(i) for i in range(0x3000)
+                if unicodedata.category(chr(i))[0] in "CZ" and unicodedata.category(chr(i)) not in ("Cs", "Co", "Cn")}
+               | {c for c in map(chr, range(0x110000)) if c.isspace()}
+               | set(map(chr, range(0x100))) | set(map(chr, range(0xFF00, 0xFFF0))) | set("\u3000\ufeff社工站"))
+
+
+def test_every_pattern_is_swept():
+    patterns = {p for name in NAMES for p in _patterns(load(name))}
+    assert len(patterns) > 10
+    for pattern in patterns:
+        assert [b for b in BASES if re.search(pattern, b)], f"no base string for {pattern}"
+
+
+@pytest.mark.parametrize("pattern", sorted({p for name in NAMES for p in _patterns(load(name))}))
+def test_the_fast_check_never_passes_a_string_python_refuses(pattern):
+    """Every character of SWEEP, at the start, in the middle and at the end of each base string
+    the pattern accepts: whenever jsonschema-rs accepts, Python's `re` must accept too."""
+    import jsonschema_rs
+
+    from sgz_portal.data.schema import _as_python
+    fast = jsonschema_rs.Draft202012Validator({"type": "string", "pattern": _as_python(pattern)})
+    wrong = [(base, hex(ord(c)), at) for base in BASES if re.search(pattern, base)
+             for c in SWEEP for at, text in (("start", c + base), ("middle", base[:1] + c + base[1:]),
+                                             ("end", base + c), ("alone", c))
+             if fast.is_valid(text) and not re.search(pattern, text)]
+    assert not wrong, wrong[:10]
