@@ -45,7 +45,7 @@ import mkdocs.commands.build as mb
 from sgz_portal.data import model
 from sgz_portal import pipeline
 from sgz_portal.rules import judge as rules
-from sgz_portal.site import search
+from sgz_portal.site import search, shards
 times, cpus, facts = {}, {}, {}
 def cpu():
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -63,7 +63,7 @@ def timed(owner, name, key):
 for owner, name, key in ((pipeline, "load", "load"), (pipeline, "validate", "validate"),
                          (model, "build", "model"), (rules, "judge", "rules"),
                          (pipeline, "prepare", "prepare"), (mb, "build", "mkdocs"),
-                         (search, "index", "search"), (search, "canonicalize", "canonicalize")):
+                         (shards, "index", "search"), (search, "canonicalize", "canonicalize")):
     timed(owner, name, key)
 inner_prepare = pipeline.prepare
 def prepare(*a, **k):
@@ -120,7 +120,7 @@ class Result:
     bare: Bare | None = None  # the bare mkdocs-material build of as many trivial pages, same run
     # Incremental rebuilds after one edit each (edit -> (wall s, CPU s, pages reused, search reused)),
     # and whether the site after them is byte for byte a full build's (None: not compared).
-    edits: dict[str, tuple[float, float, int, bool]] | None = None
+    edits: dict[str, tuple[float, float, int, str]] | None = None
     identical: bool | None = None
 
     @property
@@ -236,11 +236,17 @@ def _digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def _reused(stdout: str) -> tuple[int, bool]:
+def _reused(stdout: str) -> tuple[int, str]:
+    """Pages reused, and what of the search index: all of it, some shards, or none."""
     for line in stdout.splitlines():
         if line.startswith("增量构建:沿用上次生成的 "):
-            return int(line.split("沿用上次生成的 ")[1].split(" ")[0]), "沿用搜索索引" in line
-    return 0, False
+            pages = int(line.split("沿用上次生成的 ")[1].split(" ")[0])
+            if "沿用搜索索引" in line:
+                return pages, "yes"
+            if "个搜索索引分片" in line:
+                return pages, line.split(",沿用 ")[-1].split(" ")[0] + " shards"
+            return pages, "no"
+    return 0, "no"
 
 
 def measure(size: int, work: Path, seed: int, portal: Path = ROOT, preset: str = "city",
@@ -351,7 +357,7 @@ def incremental_table(results: list[Result]) -> str:
     for r in results:
         for name, (wall, cpu_s, reused, search) in (r.edits or {}).items():
             same = {None: "not compared", True: "byte-identical", False: "**DIFFERS**"}[r.identical]
-            lines.append(f"| {r.size} | {name} | {wall:.1f} | {cpu_s:.1f} | {reused} | {'yes' if search else 'no'} "
+            lines.append(f"| {r.size} | {name} | {wall:.1f} | {cpu_s:.1f} | {reused} | {search} "
                          f"| {same} |")
     return "\n".join(lines)
 

@@ -15,7 +15,7 @@ import pytest
 
 from sgz_portal import cli, pipeline
 from sgz_portal.data.memo import Memo
-from sgz_portal.site import cache
+from sgz_portal.site import cache, shards
 from tests.fixturedata import SAMPLE, edit
 from tests.sitetext import digest
 
@@ -75,6 +75,25 @@ def test_a_changed_phone_rebuilds_its_station_and_matches_a_full_build(project: 
     assert any("0830-5720999" in p.read_text(encoding="utf-8") for p in text)
     assert reused(printed) > 150
     same_as_full(project)
+
+
+def test_a_large_site_reindexes_only_the_shard_that_changed(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above shards.SHARD_FILES HTML files the index is built in shards (site/shards.py); after a
+    phone change only the station page's shard is indexed again, and the site is still byte for
+    byte a full build's. The store holds this site's shards only, and goes with its manifest."""
+    monkeypatch.setattr(shards, "SHARD_FILES", 40)
+    build(project, "site")
+    store = next((project / cache.FOLDER / cache.SEARCH_STORE).iterdir())
+    count = len(list(store.iterdir()))
+    assert count > 5
+    edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
+    printed = build(project, "site")
+    assert f"沿用 {count - 1} 个搜索索引分片" in printed or f"沿用 {count - 2} 个搜索索引分片" in printed
+    assert len(list(store.iterdir())) == count
+    same_as_full(project)
+    shutil.rmtree(project / "site")
+    build(project, "other")  # saving a manifest drops those of site folders that are gone
+    assert not store.exists()
 
 
 BRIEF = '''  - type: monthly

@@ -46,7 +46,7 @@ def test_cbor2_round_trips_pagefinds_own_files(raw_bundle: Path) -> None:
 
 def test_our_reader_reads_what_pagefind_wrote(raw_bundle: Path) -> None:
     for path in index_files(raw_bundle):
-        assert search._read(path) == cbor2.loads(gzip.decompress(path.read_bytes())[len(SIGNATURE):])
+        assert search.read_index_file(path) == cbor2.loads(gzip.decompress(path.read_bytes())[len(SIGNATURE):])
 
 
 def test_canonical_files_are_pagefind_files_too(site: Path) -> None:
@@ -69,7 +69,7 @@ def test_a_damaged_index_file_is_refused(raw_bundle: Path, tmp_path: Path, damag
     path = tmp_path / meta.name
     path.write_bytes(broken)
     with pytest.raises(search.SearchIndexError, match=r"搜索索引文件"):
-        search._read(path)
+        search.read_index_file(path)
 
 
 def test_canonicalize_refuses_another_pagefind_version(raw_bundle: Path, tmp_path: Path) -> None:
@@ -120,10 +120,10 @@ def test_every_filter_value_has_its_own_file(site: Path) -> None:
     """Choosing 残疾人 must load the page list of 残疾人 only, not of every group."""
     bundle = site / "pagefind"
     [meta_file] = bundle.glob("*.pf_meta")
-    listed = search._read(meta_file)[3]
+    listed = search.read_index_file(meta_file)[3]
     assert listed == sorted(listed) and len(listed) > 10
     for name, file_hash in listed:
-        key, values = search._read(bundle / "filter" / f"{file_hash}.pf_filter")
+        key, values = search.read_index_file(bundle / "filter" / f"{file_hash}.pf_filter")
         assert key == name and len(values) == 1
         value, pages = values[0]
         assert name == f"{key.split(search.FILTER_SEP, 1)[0]}{search.FILTER_SEP}{value}" and pages

@@ -23,7 +23,7 @@ from mkdocs.exceptions import MkDocsException
 
 from sgz_portal.data.issues import ERROR, errors, summary
 from sgz_portal.pipeline import Prepared, prepare
-from sgz_portal.site import cache, publish, search
+from sgz_portal.site import cache, publish, search, shards
 from sgz_portal.site.cache import Cache
 from sgz_portal.site.plugin import NEEDS_BASE_URL, PortalPlugin
 
@@ -155,9 +155,10 @@ def _render(prepared: Prepared, data_dir: Path, out: Path, config_file: Path,
         mkdocs_build(config)
     reused = plugin.cache
     if reused is None or not reused.reuse_search(out):
-        search.index(out)
+        store = reused.search_store if reused is not None else None
+        taken = shards.index(out, store, reuse=reused is not None and reused.warm)
         if reused is not None:
-            reused.indexed(out)
+            reused.indexed(out, taken)
     return reused
 
 
@@ -169,7 +170,8 @@ def _save(reused: Cache) -> None:
         print(f"提醒:无法写入构建缓存({err}),下次将完整构建。", file=sys.stderr)
     if reused.warm:
         print(f"增量构建:沿用上次生成的 {reused.reused} 个页面"
-              f"{',沿用搜索索引' if reused.search_reused else ''}。")
+              f"{',沿用搜索索引' if reused.search_reused else ''}"
+              f"{f',沿用 {reused.shards_reused} 个搜索索引分片' if reused.shards_reused else ''}。")
 
 
 def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool = True) -> int:

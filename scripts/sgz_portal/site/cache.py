@@ -16,8 +16,9 @@ simply rendered again.
   template displays; its `repr` is deterministic: no addresses, no set order) and the environment
   key equal the recorded one. Hand-written pages (content/) are always rendered: they are few.
 - **The search index** is reused when every HTML file pagefind would read is byte for byte what
-  the previous build indexed; otherwise pagefind runs over the whole site (it has no incremental
-  mode).
+  the previous build indexed. Otherwise a small site is indexed again in one pagefind run (it has
+  no incremental mode), and a large one shard by shard (site/shards.py): a shard whose files are
+  unchanged is taken from `search/` in the cache folder.
 
 The test (`tests/test_incremental.py`) edits the sample and compares incremental and full builds
 byte for byte.
@@ -28,6 +29,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -42,6 +44,7 @@ FOLDER = Path(".cache") / "sgz-portal"
 FORMAT = 1  # bump when the manifest's shape changes
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 SEARCH_DIR = "pagefind"
+SEARCH_STORE = "search"  # index shards of large sites, one folder per site folder (site/shards.py)
 
 
 def sha256(data: bytes) -> str:
@@ -117,10 +120,12 @@ class Cache:
     def __init__(self, folder: Path, site_dir: Path, environment: str, reuse: bool = True) -> None:
         self.site_dir = site_dir.resolve()
         self.path = folder / f"{sha256(str(self.site_dir).encode())[:16]}.json"
+        self.search_store = folder / SEARCH_STORE / self.path.stem  # this site's index shards
         self.old = self._read(environment) if reuse else None
         self.new = Manifest(environment)
         self.reused = 0  # pages written as the previous build wrote them
         self.search_reused = False
+        self.shards_reused = 0  # index shards taken from search_store
 
     def _read(self, environment: str) -> Manifest | None:
         try:
@@ -175,9 +180,10 @@ class Cache:
         self.search_reused = True
         return True
 
-    def indexed(self, staging: Path) -> None:
-        """Record the index pagefind just wrote."""
+    def indexed(self, staging: Path, shards_reused: int = 0) -> None:
+        """Record the index just written (`shards_reused` of its shards came from search_store)."""
         self.new.search_files = {rel: sha256(data) for rel, data in _tree(staging / SEARCH_DIR)}
+        self.shards_reused = shards_reused
 
     def save(self) -> None:
         """Write this build's manifest atomically; drop manifests of site folders that are gone."""
@@ -201,3 +207,4 @@ def _prune(folder: Path) -> None:
             site = ""
         if not site or not Path(site).is_dir():
             path.unlink(missing_ok=True)
+            shutil.rmtree(folder / SEARCH_STORE / path.stem, ignore_errors=True)

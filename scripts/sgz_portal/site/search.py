@@ -29,6 +29,7 @@ SIGNATURE = b"pagefind_dcd"
 PAGEFIND_VERSION = "1.5.2"
 # Pagefind's ready-made UIs (~420 KB); our search page uses the JS API only (search.js).
 UNUSED_UI = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
+BUNDLE = "pagefind"  # the index's folder in the site
 FILTER_SEP = "="  # per-value filter name: f"{filter}{FILTER_SEP}{value}" (search.js builds the same)
 FILTER_LIST = "filters.json"  # {filter: [values, sorted]}: what the search page offers to choose
 
@@ -38,18 +39,24 @@ class SearchIndexError(RuntimeError):
 
 
 def index(site_dir: Path) -> None:
-    """Write site_dir/pagefind/. The extended binary ships in the pagefind_bin_extended wheel."""
+    """Write site_dir/pagefind/ in one pagefind run (site/shards.py splits a large site). The
+    extended binary ships in the pagefind_bin_extended wheel."""
     command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--silent"]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SearchIndexError(f"建立搜索索引失败:{done.stderr.strip() or done.stdout.strip()}")
-    canonicalize(site_dir / "pagefind")
+    finish(site_dir / BUNDLE)
+
+
+def finish(bundle: Path) -> None:
+    """What every index gets before it is published: canonical filters, no unused UI files."""
+    canonicalize(bundle)
     for unused in UNUSED_UI:
-        for path in (site_dir / "pagefind").glob(unused):
+        for path in bundle.glob(unused):
             path.unlink()
 
 
-def _read(path: Path) -> Any:
+def read_index_file(path: Path) -> Any:
     """One pagefind index file: gzip around a signature and exactly one CBOR item, nothing after it."""
     try:
         data = gzip.decompress(path.read_bytes())
@@ -67,12 +74,19 @@ def _read(path: Path) -> Any:
     return value
 
 
-def _write(folder: Path, prefix: str, suffix: str, value: Any, digits: int) -> str:
-    """Write value under a name made from its content; return the name without suffix."""
+def write_index_file(folder: Path, prefix: str, suffix: str, value: Any, digits: int) -> str:
+    """Write value under a name made from its content (longer when the short one is taken by
+    other content); return the name without suffix."""
     data = SIGNATURE + cbor2.dumps(value)
-    name = f"{prefix}_{hashlib.sha256(data).hexdigest()[:digits]}"
-    (folder / f"{name}{suffix}").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
-    return name
+    digest = hashlib.sha256(data).hexdigest()
+    packed = gzip.compress(data, compresslevel=9, mtime=0)
+    while True:
+        name = f"{prefix}_{digest[:digits]}"
+        path = folder / f"{name}{suffix}"
+        if not path.exists() or path.read_bytes() == packed or digits >= len(digest):
+            path.write_bytes(packed)
+            return name
+        digits += 1
 
 
 def canonicalize(bundle: Path) -> None:
@@ -85,20 +99,20 @@ def canonicalize(bundle: Path) -> None:
     choices: dict[str, set[str]] = {}
     for language in entry["languages"].values():
         old_meta = bundle / f"pagefind.{language['hash']}.pf_meta"
-        meta = _read(old_meta)
+        meta = read_index_file(old_meta)
         lang = language["hash"].split("_")[0]
         filters = []
         for name, file_hash in meta[3]:
             path = bundle / "filter" / f"{file_hash}.pf_filter"
-            _, values = _read(path)
+            _, values = read_index_file(path)
             path.unlink()
             for value, pages in values:
                 one = f"{name}{FILTER_SEP}{value}"
-                filters.append([one, _write(bundle / "filter", lang, ".pf_filter", [one, [[value, pages]]], 7)])
+                filters.append([one, write_index_file(bundle / "filter", lang, ".pf_filter", [one, [[value, pages]]], 7)])
                 choices.setdefault(name, set()).add(value)
         meta[3] = sorted(filters)
         old_meta.unlink()
-        language["hash"] = _write(bundle, f"pagefind.{lang}", ".pf_meta", meta, 10).split(".", 1)[1]
+        language["hash"] = write_index_file(bundle, f"pagefind.{lang}", ".pf_meta", meta, 10).split(".", 1)[1]
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     listed = {name: sorted(values) for name, values in sorted(choices.items())}
     (bundle / FILTER_LIST).write_text(json.dumps(listed, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -1,0 +1,285 @@
+"""Index a large site in parts, then join the parts into the one pagefind bundle the search page loads.
+
+Pagefind keeps everything it indexes in memory until it writes: 8.8 GB for the 38,000 indexed pages
+of a 34,304-station province, growing faster than the page count. And it has no incremental mode:
+after one phone number changed it read all 75,000 HTML files again. So a site of more than
+`SHARD_FILES` HTML files is split into shards by a hash of each file's path (a page stays in its
+shard whatever happens to other pages), each shard is indexed by its own pagefind process (up to
+`PARALLEL` at a time), and the shards' bundles are joined: the same pages, words, filters and meta
+fields as one pagefind run over the whole site, so the browser downloads and ranks as before
+(tests/browser/test_search_shards.py compares the results and scores in Chromium). A shard whose
+HTML files are byte for byte those it was indexed from is taken from the store (the build cache,
+`search/` in `.cache/sgz-portal/`) instead of being indexed again.
+
+Joining knows the index format of the pinned pagefind (search.PAGEFIND_VERSION; each shard's entry
+file is checked):
+
+- `pf_meta`: [version, pages [[fragment, word count]], chunks [[from, to, file]], filters
+  [[name, file]], sorts, meta field names]; a page's number is its place in `pages`.
+- `pf_index` (a chunk): [[[word, [[page delta, locations, meta locations]], variants]]], words in
+  code-point order; a word's first page delta counts from 0. In meta locations a negative number
+  -(i+1) starts the positions in meta field i.
+- `pf_filter`: [name, [[value, [page numbers]]]].
+"""
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sgz_portal.site import search
+from sgz_portal.site.search import SearchIndexError
+
+SHARD_FILES = 8_000  # HTML files per shard: pagefind peaks near 1 GB on a province's shard
+PARALLEL = max(1, min(2, os.cpu_count() or 1))
+CHUNK_WEIGHT = 20_000  # pagefind's own cut between index chunks: locations + 1 per page
+ENTRY = "pagefind-entry.json"
+
+
+class Unjoinable(SearchIndexError):
+    """A shard uses a part of the index format that joining does not know (sorting, word variants)."""
+
+
+def html_files(site_dir: Path) -> list[tuple[str, str]]:
+    """(path, SHA-256) of every HTML file pagefind would read, in a stable order."""
+    return [(p.relative_to(site_dir).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest())
+            for p in sorted(site_dir.rglob("*.html"))
+            if p.is_file() and p.relative_to(site_dir).parts[0] != search.BUNDLE]
+
+
+def shard_of(rel: str, count: int) -> int:
+    return int.from_bytes(hashlib.sha256(rel.encode()).digest()[:4], "big") % count
+
+
+def shard_key(files: list[tuple[str, str]]) -> str:
+    """What a shard's bundle depends on: pagefind's version and its files' paths and bytes."""
+    h = hashlib.sha256(f"pagefind {search.PAGEFIND_VERSION}\n".encode())
+    for rel, digest in files:
+        h.update(f"{rel} {digest}\n".encode())
+    return h.hexdigest()[:32]
+
+
+def index(site_dir: Path, store: Path | None = None, reuse: bool = True) -> int:
+    """Write site_dir/pagefind/, as search.index does. Small sites are indexed in one run. Larger
+    ones in shards, kept in `store` (when given) for the next build; with `reuse`, a stored shard
+    with the same files is not indexed again. Returns the number of shards taken from the store."""
+    files = html_files(site_dir)
+    count = math.ceil(len(files) / SHARD_FILES)
+    if count <= 1:
+        search.index(site_dir)
+        return 0
+    groups: list[list[tuple[str, str]]] = [[] for _ in range(count)]
+    for rel, digest in files:
+        groups[shard_of(rel, count)].append((rel, digest))
+    with tempfile.TemporaryDirectory(prefix="sgz-shards-") as tmp:
+        home = store if store is not None else Path(tmp) / "store"
+        home.mkdir(parents=True, exist_ok=True)
+        bundles, todo = [], []
+        for group in groups:
+            bundle = home / shard_key(group)
+            if not (reuse and (bundle / ENTRY).is_file()):
+                todo.append((group, bundle))
+            bundles.append(bundle)
+        _index_shards(site_dir, todo, Path(tmp))
+        try:
+            join(bundles, site_dir / search.BUNDLE)
+        except Unjoinable:
+            shutil.rmtree(site_dir / search.BUNDLE, ignore_errors=True)
+            search.index(site_dir)
+            return 0
+    if store is not None:
+        _prune(store, {b.name for b in bundles})
+    search.finish(site_dir / search.BUNDLE)
+    return count - len(todo)
+
+
+def _index_shards(site_dir: Path, todo: list[tuple[list[tuple[str, str]], Path]], tmp: Path) -> None:
+    """Run pagefind on each shard, PARALLEL at a time: each sees a folder of links to its files."""
+    running: list[tuple[subprocess.Popen[str], Path, Path]] = []
+    queue = list(enumerate(todo))
+    while queue or running:
+        while queue and len(running) < PARALLEL:
+            n, (group, bundle) = queue.pop(0)
+            part = tmp / f"site-{n}"
+            for rel, _ in group:
+                target = part / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(site_dir / rel, target)
+                except OSError:
+                    shutil.copyfile(site_dir / rel, target)
+            written = tmp / f"bundle-{n}"
+            command = [sys.executable, "-m", "pagefind", "--site", str(part), "--output-path", str(written), "--silent"]
+            running.append((subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True),
+                            written, bundle))
+        process, written, bundle = running.pop(0)
+        output, _ = process.communicate()
+        if process.returncode != 0:
+            for other, _, _ in running:
+                other.kill()
+            raise SearchIndexError(f"建立搜索索引失败:{output.strip()}")
+        shutil.rmtree(bundle, ignore_errors=True)
+        shutil.move(written, bundle)  # whole, or not at all: a store entry is complete when its entry file is there
+
+
+def _prune(store: Path, keep: set[str]) -> None:
+    """Shards of earlier builds that no current shard matches are of no further use."""
+    for path in store.iterdir():
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+# -- joining ------------------------------------------------------------------------------------
+
+def join(bundles: list[Path], out: Path) -> None:
+    """One bundle in `out` from pagefind's bundles of disjoint sets of pages, in their order."""
+    entries = [json.loads((b / ENTRY).read_text(encoding="utf-8")) for b in bundles]
+    for entry in entries:
+        if entry.get("version") != search.PAGEFIND_VERSION:
+            raise SearchIndexError(f"搜索索引由 pagefind {entry.get('version')} 生成,本程序只支持 "
+                                   f"{search.PAGEFIND_VERSION}(请按 constraints.txt 安装依赖)")
+    out.mkdir(parents=True)
+    _copy_runtime(bundles, out)
+    joined = {**entries[0], "languages": {}}
+    for lang in sorted({lang for e in entries for lang in e["languages"]}):
+        parts = [(b, e["languages"][lang]) for b, e in zip(bundles, entries) if lang in e["languages"]]
+        joined["languages"][lang] = _join_language(parts, out)
+    (out / ENTRY).write_text(json.dumps(joined, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _copy_runtime(bundles: list[Path], out: Path) -> None:
+    """pagefind.js, its worker and wasm: the same in every shard."""
+    for bundle in bundles:
+        for path in sorted(bundle.iterdir()):
+            if path.is_file() and path.name != ENTRY and not path.name.endswith(".pf_meta"):
+                target = out / path.name
+                if not target.exists():
+                    shutil.copyfile(path, target)
+                elif target.read_bytes() != path.read_bytes():
+                    raise SearchIndexError(f"各部分的搜索程序文件 {path.name} 不一致")
+
+
+def _join_language(parts: list[tuple[Path, dict[str, Any]]], out: Path) -> dict[str, Any]:
+    metas = [search.read_index_file(b / f"pagefind.{info['hash']}.pf_meta") for b, info in parts]
+    if any(meta[4] for meta in metas):
+        raise Unjoinable("sorting")
+    lang = parts[0][1]["hash"].split("_")[0]
+    fields = sorted({name for meta in metas for name in meta[5]})
+    field_maps = [[fields.index(name) for name in meta[5]] for meta in metas]
+    offsets: list[int] = []
+    pages: list[list[Any]] = []
+    for (bundle, _), meta in zip(parts, metas):
+        offsets.append(len(pages))
+        pages.extend([_copy_fragment(bundle, out, name), count] for name, count in meta[1])
+    chunks = _write_chunks(_joined_words(parts, metas, offsets, field_maps), out, lang)
+    filters = _join_filters(parts, metas, offsets, out, lang)
+    meta = [metas[0][0], pages, chunks, filters, [], fields]
+    name = search.write_index_file(out, f"pagefind.{lang}", ".pf_meta", meta, 10)
+    return {**parts[0][1], "hash": name.split(".", 1)[1], "page_count": len(pages)}
+
+
+def _copy_fragment(bundle: Path, out: Path, name: str) -> str:
+    """Copy one fragment; a name another shard already used for other bytes gets a longer one."""
+    data = (bundle / "fragment" / f"{name}.pf_fragment").read_bytes()
+    folder = out / "fragment"
+    folder.mkdir(exist_ok=True)
+    digest, candidate, extra = hashlib.sha256(data).hexdigest(), name, 0
+    while (folder / f"{candidate}.pf_fragment").exists():
+        if (folder / f"{candidate}.pf_fragment").read_bytes() == data:
+            return candidate
+        extra += 1
+        candidate = f"{name}{digest[:extra]}"
+    (folder / f"{candidate}.pf_fragment").write_bytes(data)
+    return candidate
+
+
+def _words(bundle: Path, meta: list[Any], shard: int) -> Iterator[tuple[str, int, list[Any]]]:
+    for _, _, name in meta[2]:
+        for word in search.read_index_file(bundle / "index" / f"{name}.pf_index")[0]:
+            if word[2]:
+                raise Unjoinable("word variants")
+            yield word[0], shard, word[1]
+
+
+def _joined_words(parts: list[tuple[Path, dict[str, Any]]], metas: list[Any], offsets: list[int],
+                  field_maps: list[list[int]]) -> Iterator[list[Any]]:
+    """Every word of every shard in code-point order, its pages renumbered into the joined list."""
+    streams = [_words(bundle, meta, n) for n, ((bundle, _), meta) in enumerate(zip(parts, metas))]
+    current: str | None = None
+    entries: list[Any] = []
+    last = 0  # the joined page number of the word's latest entry
+    for word, shard, shard_pages in heapq.merge(*streams, key=lambda w: (w[0], w[1])):
+        if word != current:
+            if current is not None:
+                yield [current, entries, []]
+            current, entries, last = word, [], 0
+        renumbered = _remapped(shard_pages, field_maps[shard])
+        first = offsets[shard] + renumbered[0][0]
+        renumbered[0] = [first - last, *renumbered[0][1:]]
+        entries.extend(renumbered)
+        last = first + sum(entry[0] for entry in shard_pages[1:])
+    if current is not None:
+        yield [current, entries, []]
+
+
+def _remapped(shard_pages: list[Any], field_map: list[int]) -> list[Any]:
+    """The entries with meta field numbers of the joined list (a copy of the first entry, which
+    the caller renumbers)."""
+    if field_map == list(range(len(field_map))):
+        return [list(shard_pages[0]), *shard_pages[1:]]
+    return [[delta, locations, [-(field_map[-v - 1] + 1) if v < 0 else v for v in meta_locations]]
+            for delta, locations, meta_locations in shard_pages]
+
+
+def _write_chunks(words: Iterator[list[Any]], out: Path, lang: str) -> list[list[str]]:
+    """Cut the words into chunk files as pagefind does; [from, to, file] per chunk, from and to
+    shortened to where neighbouring chunks differ (pagefind's get_prefixes)."""
+    folder = out / "index"
+    folder.mkdir(exist_ok=True)
+    chunks: list[list[str]] = []
+    batch: list[Any] = []
+    weight = 0
+    for word in words:
+        batch.append(word)
+        weight += sum(len(entry[1]) + 1 for entry in word[1])
+        if weight >= CHUNK_WEIGHT:
+            chunks.append([batch[0][0], batch[-1][0], search.write_index_file(folder, lang, ".pf_index", [batch], 7)])
+            batch, weight = [], 0
+    if batch:
+        chunks.append([batch[0][0], batch[-1][0], search.write_index_file(folder, lang, ".pf_index", [batch], 7)])
+    for before, after in zip(chunks, chunks[1:]):
+        before[1], after[0] = _prefixes(before[1], after[0])
+    return chunks
+
+
+def _prefixes(a: str, b: str) -> tuple[str, str]:
+    common = 0
+    for x, y in zip(b, a):
+        if x != y:
+            break
+        common += 1
+    return a[:common + 1], b[:common + 1]
+
+
+def _join_filters(parts: list[tuple[Path, dict[str, Any]]], metas: list[Any], offsets: list[int],
+                  out: Path, lang: str) -> list[list[str]]:
+    joined: dict[str, dict[str, list[int]]] = {}
+    for (bundle, _), meta, offset in zip(parts, metas, offsets):
+        for name, file_name in meta[3]:
+            _, values = search.read_index_file(bundle / "filter" / f"{file_name}.pf_filter")
+            for value, page_numbers in values:
+                joined.setdefault(name, {}).setdefault(value, []).extend(offset + p for p in page_numbers)
+    folder = out / "filter"
+    folder.mkdir(exist_ok=True)
+    return sorted([name, search.write_index_file(folder, lang, ".pf_filter",
+                                                 [name, [[v, pages] for v, pages in sorted(values.items())]], 7)]
+                  for name, values in joined.items())

@@ -1,0 +1,94 @@
+"""A large site is indexed in shards and the shards joined into one bundle (site/shards.py). Here the
+sample is cut into shards of 40 files and joined; pagefind in Chromium must then give every query
+the same results with the same scores (to float rounding) as the one-run index, filters and meta-field ranking included,
+and the joined index must be the same bytes whichever shards came from the store."""
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sgz_portal.site import shards
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+from search_weight import served
+
+from tests.browser.test_search_recall import RECALL
+from tests.sitetext import digest
+
+QUERIES = sorted({query for query, _, _ in RECALL} | {"服务", "社区", "老人 心理", "调解 纠纷", "潜水艇"})
+FILTERED = [("服务", {"county": "西山县"}), ("社区", {"group": "残疾人"}), ("", {"type": "规划指标"}),
+            ("站", {"level": "村(社区)服务室", "domain": "心理健康"})]
+
+RESULTS_JS = """async ([query, filters]) => {
+  const pf = await import(new URL("../pagefind/pagefind.js", location.href).href);
+  await pf.options({ baseUrl: new URL("..", location.href).pathname, ranking: { metaWeights: { name: 5, more: 0 } } });
+  const chosen = Object.fromEntries(Object.entries(filters).map(([k, v]) => [k + "=" + v, v]));
+  const found = await pf.search(query || null, { filters: chosen });
+  const out = [];
+  for (const r of found.results) { out.push([(await r.data()).url, r.score]); }
+  return out;
+}"""
+
+
+def _shard(site: Path, into: Path, store: Path, reuse: bool, monkeypatch: pytest.MonkeyPatch) -> int:
+    shutil.copytree(site, into, ignore=shutil.ignore_patterns("pagefind"))
+    monkeypatch.setattr(shards, "SHARD_FILES", 40)
+    return shards.index(into, store, reuse=reuse)
+
+
+@pytest.fixture(scope="module")
+def joined(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        root = tmp_path_factory.mktemp("shards")
+        assert _shard(built_site, root / "site", root / "store", False, monkeypatch) == 0
+        assert len(list((root / "store").iterdir())) > 5  # the sample really was cut in shards
+        yield root / "site"
+
+
+def _results(browser, site: Path, cases: list[tuple[str, dict[str, str]]]) -> list[list[list]]:
+    with served(site) as url:
+        page = browser.new_page()
+        try:
+            page.goto(url + "search/")
+            return [page.evaluate(RESULTS_JS, [query, filters]) for query, filters in cases]
+        finally:
+            page.close()
+
+
+def test_joined_shards_answer_as_one_index(browser, built_site: Path, joined: Path) -> None:
+    cases = [(q, {}) for q in QUERIES] + FILTERED
+    one, parts = _results(browser, built_site, cases), _results(browser, joined, cases)
+    assert sum(1 for found in one if found) > len(cases) * 3 // 4  # the queries do find things
+    for (query, filters), expected, got in zip(cases, one, parts):
+        # Scores are sums of 32-bit floats whose order differs: equal to a millionth, not exactly.
+        assert dict(got).keys() == dict(expected).keys(), (query, filters)
+        assert all(abs(dict(got)[url] - score) <= 1e-6 * max(1.0, score) * 10 for url, score in expected), (query, filters)
+
+
+def test_joined_index_lists_the_same_choices(built_site: Path, joined: Path) -> None:
+    name = "pagefind/filters.json"
+    assert (joined / name).read_bytes() == (built_site / name).read_bytes()
+
+
+def test_shards_from_the_store_give_the_same_bytes(built_site: Path, joined: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Index once into a store, change one page, index again reusing the store: the index equals
+    that of a run that reused nothing, and only the changed page's shard was indexed again."""
+    store = tmp_path / "store"
+    _shard(built_site, tmp_path / "first", store, False, monkeypatch)
+    edited = tmp_path / "edited"
+    shutil.copytree(built_site, edited, ignore=shutil.ignore_patterns("pagefind"))
+    page = next(p for p in sorted(edited.glob("stations/*/index.html")))
+    page.write_text(page.read_text(encoding="utf-8").replace("</h1>", "改</h1>", 1), encoding="utf-8")
+    shards_total = len(list(store.iterdir()))
+    taken = _shard(edited, tmp_path / "again", store, True, monkeypatch)
+    assert taken == shards_total - 1
+    fresh = _shard(edited, tmp_path / "fresh", tmp_path / "other", False, monkeypatch)
+    assert fresh == 0
+    assert digest(tmp_path / "again" / "pagefind") == digest(tmp_path / "fresh" / "pagefind")
+    assert len(list(store.iterdir())) == shards_total  # the replaced shard is gone from the store
