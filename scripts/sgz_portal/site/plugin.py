@@ -19,7 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import AnchorLink
+from mkdocs.structure.toc import AnchorLink, get_toc
 
 from sgz_portal import opendata
 from sgz_portal.data.issues import errors, report
@@ -54,6 +54,12 @@ MATERIAL_TOGGLES = (
 
 # What only works when data/site.yaml gives the site's full address (base_url); `check` says so.
 NEEDS_BASE_URL = ("404 页面", "站点地图", "海报二维码的完整地址", "订阅源中的链接")
+
+
+def _render_empty(page: Page) -> None:
+    """What Page.render leaves for Markdown without text: no HTML, an empty table of contents."""
+    page.content = ""
+    page.toc = get_toc([])
 
 
 def valid_toggles(html: str) -> str:
@@ -195,6 +201,11 @@ class PortalPlugin(BasePlugin):
         file proves intact when it is written), not rendered again."""
         state = self._require()
         spec = state.pages.get(page.file.src_uri)
+        if spec is not None and not markdown.strip():
+            # A generated page is front matter only (specs.stub): its Markdown is empty, and
+            # mkdocs would set up a Markdown converter just to say so (0.75 ms a page, a minute for
+            # a province's 75,000 pages). Its template shows the view, not page.content.
+            page.render = lambda config, files: _render_empty(page)  # type: ignore[method-assign]
         if spec is None or state.cache is None or not state.cache.warm:
             return markdown
         key = cache.page_key(state.cache.new.environment, spec, state.views.view(spec.kind, spec.key))
