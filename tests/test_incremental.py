@@ -231,3 +231,23 @@ def test_page_keys_do_not_depend_on_the_process() -> None:
     first = keys("1")
     assert len(first.splitlines()) > 150
     assert keys("2") == first
+
+
+def test_markdown_of_data_is_rendered_once_per_text_and_code(tmp_path: Path) -> None:
+    """Incremental builds compute every page's view; Markdown from data is taken from the memo
+    when the same code rendered the same text before, and rendered afresh otherwise."""
+    from sgz_portal.data import markup
+
+    text = "**开放时间**调整:周六上午也开放。"
+    with markup.remembered(Memo(tmp_path / "memo", "code A")):
+        fresh = markup.render(text)
+    assert "<strong>开放时间</strong>" in fresh
+    memo = Memo(tmp_path / "memo", "code A")
+    stored = memo.get(memo.key("markup"))
+    assert stored == {text: str(fresh)}
+    memo.put(memo.key("markup"), {text: "<p>remembered</p>"})  # what the memo says is what is used
+    with markup.remembered(Memo(tmp_path / "memo", "code A")):
+        assert markup.render(text) == "<p>remembered</p>"
+    with markup.remembered(Memo(tmp_path / "memo", "code B")):  # other code: rendered again
+        assert markup.render(text) == fresh
+    assert markup.render(text) == fresh  # outside a build nothing is remembered

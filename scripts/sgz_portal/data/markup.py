@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import markdown
 import nh3
 from markupsafe import Markup, escape
+
+from sgz_portal.data.memo import Memo
 
 TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote", "code", "pre",
         "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "hr"}
@@ -35,13 +39,40 @@ def _heading_shift(text: str) -> str:
     return re.sub(r"^(#{1,4})(?=\s)", lambda m: "#" * min(len(m[1]) + 2, 6), text, flags=re.M)
 
 
+# Texts rendered by an earlier build of the same code, and those rendered by this one (remembered()).
+_earlier: dict[str, str] = {}
+_now: dict[str, str] | None = None
+
+
+@contextmanager
+def remembered(memo: Memo | None) -> Iterator[None]:
+    """Within, render() reuses what an earlier build (same code: the memo's namespace) made of the
+    same text; afterwards the texts of this build are kept for the next. An incremental build of a
+    province computes every page's view, and Markdown was most of that."""
+    global _earlier, _now
+    if memo is None:
+        yield
+        return
+    key = memo.key("markup")
+    _earlier, _now = memo.get(key) or {}, {}
+    try:
+        yield
+        memo.put(key, _now)
+    finally:
+        _earlier, _now = {}, None
+
+
 def render(text: str | None) -> Markup:
     """Markdown -> sanitized HTML, ready for a template."""
     if not text:
         return Markup("")
-    html = _MD.reset().convert(_heading_shift(text))
-    clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES,
-                      link_rel="noopener noreferrer")
+    clean = _earlier.get(text)
+    if clean is None:
+        html = _MD.reset().convert(_heading_shift(text))
+        clean = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES,
+                          link_rel="noopener noreferrer")
+    if _now is not None:
+        _now[text] = clean
     return Markup(clean)
 
 

@@ -21,6 +21,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
+from sgz_portal.data import markup
 from sgz_portal.data.issues import ERROR, errors, summary
 from sgz_portal.pipeline import Prepared, prepare
 from sgz_portal.site import cache, publish, search, shards
@@ -182,7 +183,7 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool =
     wrote is recorded for the next one."""
     published = False
     memo = cache.memo(config_file.parent, reuse=incremental)
-    with interruptible():
+    with interruptible(), markup.remembered(memo):
         prepared = prepare(data_dir, memo=memo)
         if not prepared.ok or prepared.portal is None:
             print("数据有错误,未生成网站,原有的 site/ 保持不变:", file=sys.stderr)
