@@ -157,7 +157,8 @@ def _render(prepared: Prepared, data_dir: Path, out: Path, config_file: Path,
     reused = plugin.cache
     if reused is None or not reused.reuse_search(out):
         store = reused.search_store if reused is not None else None
-        taken = shards.index(out, store, reuse=reused is not None and reused.warm)
+        taken = shards.index(out, store, reuse=reused is not None and reused.warm,
+                             files=reused.html if reused is not None else None)
         if reused is not None:
             reused.indexed(out, taken)
     return reused

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from sgz_portal.data.memo import Memo
+from sgz_portal.site import shards
 
 FOLDER = Path(".cache") / "sgz-portal"
 FORMAT = 1  # bump when the manifest's shape changes
@@ -95,12 +96,11 @@ def page_key(environment: str, spec: Any, view: Any) -> str:
     return sha256(f"{environment}\n{spec!r}\n{view!r}".encode())
 
 
-def search_key(site_dir: Path) -> str:
-    """Hash of every HTML file pagefind reads (the index's own folder aside)."""
+def search_key(files: list[tuple[str, str]]) -> str:
+    """Hash of every HTML file pagefind reads, given as shards.html_files lists them."""
     h = hashlib.sha256()
-    for rel, data in _tree(site_dir):
-        if rel.endswith(".html") and not rel.startswith(f"{SEARCH_DIR}/"):
-            h.update(f"{rel} {sha256(data)}\n".encode())
+    for rel, digest in files:
+        h.update(f"{rel} {digest}\n".encode())
     return h.hexdigest()
 
 
@@ -126,6 +126,7 @@ class Cache:
         self.reused = 0  # pages written as the previous build wrote them
         self.search_reused = False
         self.shards_reused = 0  # index shards taken from search_store
+        self.html: list[tuple[str, str]] | None = None  # (path, SHA-256) of the HTML indexed, once hashed
 
     def _read(self, environment: str) -> Manifest | None:
         try:
@@ -164,7 +165,8 @@ class Cache:
 
     def reuse_search(self, staging: Path) -> bool:
         """Copy the previous search index into `staging` if it indexed the same HTML."""
-        self.new.search = search_key(staging)
+        self.html = shards.html_files(staging)
+        self.new.search = search_key(self.html)
         old = self.old
         if old is None or not old.search_files or old.search != self.new.search:
             return False

@@ -68,11 +68,13 @@ def shard_key(files: list[tuple[str, str]]) -> str:
     return h.hexdigest()[:32]
 
 
-def index(site_dir: Path, store: Path | None = None, reuse: bool = True) -> int:
+def index(site_dir: Path, store: Path | None = None, reuse: bool = True,
+          files: list[tuple[str, str]] | None = None) -> int:
     """Write site_dir/pagefind/, as search.index does. Small sites are indexed in one run. Larger
     ones in shards, kept in `store` (when given) for the next build; with `reuse`, a stored shard
-    with the same files is not indexed again. Returns the number of shards taken from the store."""
-    files = html_files(site_dir)
+    with the same files is not indexed again. `files`: html_files(site_dir), if already known.
+    Returns the number of shards taken from the store."""
+    files = html_files(site_dir) if files is None else files
     count = math.ceil(len(files) / SHARD_FILES)
     if count <= 1:
         search.index(site_dir)
