@@ -92,3 +92,13 @@ def test_shards_from_the_store_give_the_same_bytes(built_site: Path, joined: Pat
     assert fresh == 0
     assert digest(tmp_path / "again" / "pagefind") == digest(tmp_path / "fresh" / "pagefind")
     assert len(list(store.iterdir())) == shards_total  # the replaced shard is gone from the store
+
+
+def test_a_damaged_stored_shard_is_indexed_again(built_site: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    store = tmp_path / "store"
+    _shard(built_site, tmp_path / "first", store, False, monkeypatch)
+    chunk = next(store.glob("*/index/*.pf_index"))
+    chunk.write_bytes(chunk.read_bytes()[:20])
+    assert _shard(built_site, tmp_path / "again", store, True, monkeypatch) == 0
+    assert digest(tmp_path / "again" / "pagefind") == digest(tmp_path / "first" / "pagefind")

@@ -41,11 +41,17 @@ class SearchIndexError(RuntimeError):
 def index(site_dir: Path) -> None:
     """Write site_dir/pagefind/ in one pagefind run (site/shards.py splits a large site). The
     extended binary ships in the pagefind_bin_extended wheel."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--silent"]
+    run_pagefind(site_dir)
+    finish(site_dir / BUNDLE)
+
+
+def run_pagefind(site_dir: Path, output: Path | None = None) -> None:
+    """pagefind's own index of site_dir, in site_dir/pagefind/ or `output`."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--silent",
+               *(["--output-path", str(output)] if output is not None else [])]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SearchIndexError(f"建立搜索索引失败:{done.stderr.strip() or done.stdout.strip()}")
-    finish(site_dir / BUNDLE)
 
 
 def finish(bundle: Path) -> None:

@@ -82,7 +82,21 @@ def index(site_dir: Path, store: Path | None = None, reuse: bool = True,
     groups: list[list[tuple[str, str]]] = [[] for _ in range(count)]
     for rel, digest in files:
         groups[shard_of(rel, count)].append((rel, digest))
-    with tempfile.TemporaryDirectory(prefix="sgz-shards-") as tmp:
+    try:
+        taken = _index_and_join(site_dir, groups, store, reuse)
+    except SearchIndexError:
+        if not reuse:
+            raise
+        shutil.rmtree(site_dir / search.BUNDLE, ignore_errors=True)  # a stored shard damaged since: start over
+        taken = _index_and_join(site_dir, groups, store, False)
+    search.finish(site_dir / search.BUNDLE)
+    return taken
+
+
+def _index_and_join(site_dir: Path, groups: list[list[tuple[str, str]]], store: Path | None, reuse: bool) -> int:
+    # Beside the site, so that its files can be linked, not copied; a name that the next build
+    # cleans up if this one is killed (publish.clean_stale: the site folder's name, then -new-<pid>-).
+    with tempfile.TemporaryDirectory(prefix=f"{site_dir.name}-shards-", dir=site_dir.parent) as tmp:
         home = store if store is not None else Path(tmp) / "store"
         home.mkdir(parents=True, exist_ok=True)
         bundles, todo = [], []
@@ -96,12 +110,11 @@ def index(site_dir: Path, store: Path | None = None, reuse: bool = True,
             join(bundles, site_dir / search.BUNDLE)
         except Unjoinable:
             shutil.rmtree(site_dir / search.BUNDLE, ignore_errors=True)
-            search.index(site_dir)
+            search.run_pagefind(site_dir)
             return 0
     if store is not None:
         _prune(store, {b.name for b in bundles})
-    search.finish(site_dir / search.BUNDLE)
-    return count - len(todo)
+    return len(groups) - len(todo)
 
 
 def _index_shards(site_dir: Path, todo: list[tuple[list[tuple[str, str]], Path]], tmp: Path) -> None:
@@ -129,8 +142,12 @@ def _index_shards(site_dir: Path, todo: list[tuple[list[tuple[str, str]], Path]]
             for other, _, _ in running:
                 other.kill()
             raise SearchIndexError(f"建立搜索索引失败:{output.strip()}")
+        # Into the store whole or not at all: moved beside its place first, then renamed.
+        beside = bundle.with_name(f".{bundle.name}.tmp")
+        shutil.rmtree(beside, ignore_errors=True)
+        shutil.move(written, beside)
         shutil.rmtree(bundle, ignore_errors=True)
-        shutil.move(written, bundle)  # whole, or not at all: a store entry is complete when its entry file is there
+        os.rename(beside, bundle)
 
 
 def _prune(store: Path, keep: set[str]) -> None:
