@@ -80,12 +80,12 @@ def read_index_file(path: Path) -> Any:
     return value
 
 
-def write_index_file(folder: Path, prefix: str, suffix: str, value: Any, digits: int) -> str:
+def write_index_file(folder: Path, prefix: str, suffix: str, value: Any, digits: int, level: int = 9) -> str:
     """Write value under a name made from its content (longer when the short one is taken by
-    other content); return the name without suffix."""
+    other content); return the name without suffix. `level`: gzip's; 6 is what pagefind uses."""
     data = SIGNATURE + cbor2.dumps(value)
     digest = hashlib.sha256(data).hexdigest()
-    packed = gzip.compress(data, compresslevel=9, mtime=0)
+    packed = gzip.compress(data, compresslevel=level, mtime=0)
     while True:
         name = f"{prefix}_{digest[:digits]}"
         path = folder / f"{name}{suffix}"
