@@ -72,6 +72,45 @@ def prepare(*a, **k):
                  errors=sum(1 for i in prepared.issues if i.severity == "error"))
     return prepared
 pipeline.prepare = prepare
+# Peak memory of the processes the build starts (pagefind, two at a time for large sites), sampled
+# from /proc: a child's own ru_maxrss starts at the build's size, inherited when it is forked.
+import os, threading
+peaks = {"descendant_kb": 0, "together_kb": 0}
+def _status(pid):
+    with open(f"/proc/{pid}/status") as f:
+        fields = dict(line.split(":", 1) for line in f if ":" in line)
+    return int(fields.get("VmHWM", "0 kB").split()[0]), int(fields.get("VmRSS", "0 kB").split()[0])
+def _sample():
+    me = os.getpid()
+    while True:
+        parents = {}
+        for name in os.listdir("/proc"):
+            if name.isdigit():
+                try:
+                    with open(f"/proc/{name}/stat") as f:
+                        parents[int(name)] = int(f.read().rsplit(")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    pass
+        ours, grown = {me}, True
+        while grown:
+            grown = False
+            for pid, parent in parents.items():
+                if parent in ours and pid not in ours:
+                    ours.add(pid)
+                    grown = True
+        total = 0
+        for pid in ours:
+            try:
+                hwm, rss = _status(pid)
+            except (OSError, ValueError):
+                continue
+            total += rss
+            if pid != me:
+                peaks["descendant_kb"] = max(peaks["descendant_kb"], hwm)
+        peaks["together_kb"] = max(peaks["together_kb"], total)
+        time.sleep(0.2)
+if os.path.isdir("/proc/self"):
+    threading.Thread(target=_sample, daemon=True).start()
 sys.argv = ["sgz-portal", *args]
 code = 0
 printed = io.StringIO()
@@ -85,7 +124,8 @@ finally:
     cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
     with open(out, "w", encoding="utf-8") as f:
         json.dump({"times": times, "cpus": cpus, "facts": facts, "code": code, "cpu": cpu,
-                   "rss_kb": me.ru_maxrss, "child_rss_kb": kids.ru_maxrss,
+                   "rss_kb": me.ru_maxrss, "child_rss_kb": peaks["descendant_kb"] or kids.ru_maxrss,
+                   "together_kb": peaks["together_kb"],
                    "stdout": printed.getvalue()}, f)
 sys.exit(code)
 """
@@ -110,7 +150,7 @@ class Result:
     cpu: float  # user + system seconds of the build and its children (pagefind is multi-threaded)
     generate: float
     rss_mb: float  # the build's Python process
-    pagefind_rss_mb: float  # the largest child: pagefind
+    pagefind_rss_mb: float  # the largest process the build started (pagefind), from /proc
     index_mb: float
     site_mb: float
     times: dict[str, float]  # wall seconds per phase
@@ -118,6 +158,7 @@ class Result:
     warnings: int
     load_avg: float  # 1-minute load average when the build ended: others' work inflates wall time
     bare: Bare | None = None  # the bare mkdocs-material build of as many trivial pages, same run
+    together_mb: float = 0.0  # the most the build and the processes it started held at one time (sampled)
     # Incremental rebuilds after one edit each (edit -> (wall s, CPU s, pages reused, search reused)),
     # and whether the site after them is byte for byte a full build's (None: not compared).
     edits: dict[str, tuple[float, float, int, str]] | None = None
@@ -269,6 +310,7 @@ def measure(size: int, work: Path, seed: int, portal: Path = ROOT, preset: str =
     result = Result(bare=bare(size, work) if compare else None, load_avg=load_avg,
                     size=size, pages=pages, wall=wall, cpu=got["cpu"], generate=generated,
                     rss_mb=got["rss_kb"] / 1024, pagefind_rss_mb=got["child_rss_kb"] / 1024,
+                    together_mb=got.get("together_kb", 0) / 1024,
                     index_mb=_tree_size(site / "pagefind") / 2**20, site_mb=_tree_size(site) / 2**20,
                     times=got["times"], cpus=got["cpus"], warnings=got["facts"]["issues"])
     if brief is not None:
@@ -321,7 +363,8 @@ def side_by_side(results: list[Result]) -> str:
             continue
         b = r.bare
         lines.append(f"| {r.size} | sgz-portal | {r.pages} | {r.wall:.1f} | {r.cpu:.1f} | {1000 * r.wall / r.size:.1f} "
-                     f"| build {r.rss_mb:.0f}, pagefind {r.pagefind_rss_mb:.0f} | {r.load_avg:.1f} |")
+                     f"| build {r.rss_mb:.0f}, pagefind {r.pagefind_rss_mb:.0f}, all at once {r.together_mb:.0f} "
+                     f"| {r.load_avg:.1f} |")
         lines.append(f"| {r.size} | bare mkdocs-material | {b.pages} | {b.wall:.1f} | {b.cpu:.1f} "
                      f"| {1000 * b.wall / r.size:.1f} | mkdocs {b.rss_mb:.0f} | |")
         lines.append(f"| {r.size} | **ratio** | | **{r.wall / b.wall:.2f}×** | **{r.cpu / b.cpu:.2f}×** | | | |")
