@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sgz_portal.site import shards
+from sgz_portal.site import search, shards
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
@@ -102,3 +102,14 @@ def test_a_damaged_stored_shard_is_indexed_again(built_site: Path, tmp_path: Pat
     chunk.write_bytes(chunk.read_bytes()[:20])
     assert _shard(built_site, tmp_path / "again", store, True, monkeypatch) == 0
     assert digest(tmp_path / "again" / "pagefind") == digest(tmp_path / "first" / "pagefind")
+
+
+def test_the_joined_index_does_not_depend_on_the_cores(built_site: Path, joined: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Word ranges are joined in separate processes when there are cores for it, one after the
+    other otherwise: the same bytes either way."""
+    monkeypatch.setattr(shards, "PARALLEL", 1)
+    _shard(built_site, tmp_path / "one", tmp_path / "store", False, monkeypatch)
+    assert digest(tmp_path / "one" / "pagefind") == digest(joined / "pagefind")
+    starts = sorted({c[0] for b in (tmp_path / "store").iterdir() for c in search.read_index_file(next(b.glob("*.pf_meta")))[2]})
+    assert len(starts) >= shards.JOIN_PARTS  # so the words were cut into JOIN_PARTS ranges

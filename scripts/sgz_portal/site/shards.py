@@ -23,6 +23,7 @@ file is checked):
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import heapq
 import json
@@ -42,8 +43,10 @@ from sgz_portal.site.search import SearchIndexError
 SHARD_FILES = 8_000  # HTML files per shard: pagefind peaks near 1 GB on a province's shard
 PARALLEL = max(1, min(2, os.cpu_count() or 1))
 CHUNK_WEIGHT = 20_000  # pagefind's own cut between index chunks: locations + 1 per page
+JOIN_PARTS = 2  # word ranges joined side by side; fixed, so that the index is the same on any machine
 CHUNK_GZIP = 6  # pagefind's own level: level 9 made chunks 3.8 % smaller and took 6 times as long (36 s for a province)
 ENTRY = "pagefind-entry.json"
+UNJOINABLE_EXIT = 3  # a range process met what joining does not know
 
 
 class Unjoinable(SearchIndexError):
@@ -200,7 +203,7 @@ def _join_language(parts: list[tuple[Path, dict[str, Any]]], out: Path) -> dict[
     for (bundle, _), meta in zip(parts, metas):
         offsets.append(len(pages))
         pages.extend([_copy_fragment(bundle, out, name), count] for name, count in meta[1])
-    chunks = _write_chunks(_joined_words(parts, metas, offsets, field_maps), out, lang)
+    chunks = _join_words(parts, metas, offsets, field_maps, out, lang)
     filters = _join_filters(parts, metas, offsets, out, lang)
     meta = [metas[0][0], pages, chunks, filters, [], fields]
     name = search.write_index_file(out, f"pagefind.{lang}", ".pf_meta", meta, 10)
@@ -222,18 +225,90 @@ def _copy_fragment(bundle: Path, out: Path, name: str) -> str:
     return candidate
 
 
-def _words(bundle: Path, meta: list[Any], shard: int) -> Iterator[tuple[str, int, list[Any]]]:
-    for _, _, name in meta[2]:
+def _join_words(parts: list[tuple[Path, dict[str, Any]]], metas: list[Any], offsets: list[int],
+                field_maps: list[list[int]], out: Path, lang: str) -> list[list[str]]:
+    """The joined word index, in JOIN_PARTS ranges of words joined side by side (PARALLEL at a
+    time); the ranges are cut at evenly spaced chunk starts of all shards together, so the
+    result does not depend on the machine. [from, to, file] per chunk."""
+    (out / "index").mkdir(exist_ok=True)
+    starts = sorted({chunk[0] for meta in metas for chunk in meta[2]})
+    cuts = sorted({starts[len(starts) * k // JOIN_PARTS] for k in range(1, JOIN_PARTS)} - {starts[0]})
+    bounds: list[str | None] = [None, *cuts, None]
+    tasks = [_RangeTask([(str(bundle), [c[0] for c in meta[2]], [c[2] for c in meta[2]])
+                         for (bundle, _), meta in zip(parts, metas)],
+                        offsets, field_maps, lo, hi, str(out / "index"), lang)
+             for lo, hi in zip(bounds, bounds[1:])]
+    pieces = _run_ranges(tasks, out.parent) if PARALLEL > 1 and len(tasks) > 1 else [_join_range(t) for t in tasks]
+    chunks = [chunk for piece in pieces for chunk in piece]
+    for before, after in zip(chunks, chunks[1:]):
+        before[1], after[0] = _prefixes(before[1], after[0])
+    return chunks
+
+
+@dataclasses.dataclass(frozen=True)
+class _RangeTask:
+    """What one process needs to join the words in [lo, hi) (None: open end)."""
+
+    shards: list[tuple[str, list[str], list[str]]]  # (bundle, chunk starts, chunk files) per shard
+    offsets: list[int]
+    field_maps: list[list[int]]
+    lo: str | None
+    hi: str | None
+    folder: str
+    lang: str
+
+
+def _run_ranges(tasks: list[_RangeTask], scratch: Path) -> list[list[list[str]]]:
+    """Each range in its own process (`python -m sgz_portal.site.shards TASK RESULT`): a plain
+    child, not multiprocessing, whose spawn would import `python -m sgz_portal` again and run the
+    command a second time."""
+    package_root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    with tempfile.TemporaryDirectory(prefix=".join-", dir=scratch) as tmp:
+        running = []
+        for n, task in enumerate(tasks):
+            task_file, result_file = Path(tmp) / f"task-{n}.json", Path(tmp) / f"result-{n}.json"
+            task_file.write_text(json.dumps(dataclasses.asdict(task), ensure_ascii=False), encoding="utf-8")
+            command = [sys.executable, "-m", "sgz_portal.site.shards", str(task_file), str(result_file)]
+            running.append((subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                             text=True), result_file))
+        pieces = []
+        for process, result_file in running:
+            output, _ = process.communicate()
+            if process.returncode == UNJOINABLE_EXIT:
+                raise Unjoinable(output)
+            if process.returncode != 0:
+                raise SearchIndexError(f"合并搜索索引失败:{output.strip()}")
+            pieces.append(json.loads(result_file.read_text(encoding="utf-8")))
+    return pieces
+
+
+def _join_range(task: _RangeTask) -> list[list[str]]:
+    streams = [_words(Path(bundle), starts, names, n, task.lo, task.hi)
+               for n, (bundle, starts, names) in enumerate(task.shards)]
+    return _write_chunks(_joined_words(streams, task.offsets, task.field_maps), Path(task.folder), task.lang)
+
+
+def _words(bundle: Path, starts: list[str], names: list[str], shard: int, lo: str | None,
+           hi: str | None) -> Iterator[tuple[str, int, list[Any]]]:
+    """The shard's words in [lo, hi). A chunk holds the words from its start up to the next
+    chunk's start (pagefind shortens the starts to where neighbours differ, which keeps that true),
+    so only chunks that can hold such words are read."""
+    for n, name in enumerate(names):
+        after = starts[n + 1] if n + 1 < len(starts) else None
+        if (hi is not None and starts[n] >= hi) or (lo is not None and after is not None and after <= lo):
+            continue
         for word in search.read_index_file(bundle / "index" / f"{name}.pf_index")[0]:
+            if (lo is not None and word[0] < lo) or (hi is not None and word[0] >= hi):
+                continue
             if word[2]:
                 raise Unjoinable("word variants")
             yield word[0], shard, word[1]
 
 
-def _joined_words(parts: list[tuple[Path, dict[str, Any]]], metas: list[Any], offsets: list[int],
+def _joined_words(streams: list[Iterator[tuple[str, int, list[Any]]]], offsets: list[int],
                   field_maps: list[list[int]]) -> Iterator[list[Any]]:
     """Every word of every shard in code-point order, its pages renumbered into the joined list."""
-    streams = [_words(bundle, meta, n) for n, ((bundle, _), meta) in enumerate(zip(parts, metas))]
     current: str | None = None
     entries: list[Any] = []
     last = 0  # the joined page number of the word's latest entry
@@ -260,11 +335,10 @@ def _remapped(shard_pages: list[Any], field_map: list[int]) -> list[Any]:
             for delta, locations, meta_locations in shard_pages]
 
 
-def _write_chunks(words: Iterator[list[Any]], out: Path, lang: str) -> list[list[str]]:
-    """Cut the words into chunk files as pagefind does; [from, to, file] per chunk, from and to
-    shortened to where neighbouring chunks differ (pagefind's get_prefixes)."""
-    folder = out / "index"
-    folder.mkdir(exist_ok=True)
+def _write_chunks(words: Iterator[list[Any]], folder: Path, lang: str) -> list[list[str]]:
+    """Cut the words into chunk files as pagefind does; [first word, last word, file] per chunk
+    (the caller shortens them as pagefind does, across ranges). Names are longer than pagefind's
+    7 digits: ranges are written side by side, and must not meet on a name."""
     chunks: list[list[str]] = []
     batch: list[Any] = []
     weight = 0
@@ -272,13 +346,15 @@ def _write_chunks(words: Iterator[list[Any]], out: Path, lang: str) -> list[list
         batch.append(word)
         weight += sum(len(entry[1]) + 1 for entry in word[1])
         if weight >= CHUNK_WEIGHT:
-            chunks.append([batch[0][0], batch[-1][0], search.write_index_file(folder, lang, ".pf_index", [batch], 7, CHUNK_GZIP)])
+            chunks.append(_chunk(batch, folder, lang))
             batch, weight = [], 0
     if batch:
-        chunks.append([batch[0][0], batch[-1][0], search.write_index_file(folder, lang, ".pf_index", [batch], 7, CHUNK_GZIP)])
-    for before, after in zip(chunks, chunks[1:]):
-        before[1], after[0] = _prefixes(before[1], after[0])
+        chunks.append(_chunk(batch, folder, lang))
     return chunks
+
+
+def _chunk(batch: list[Any], folder: Path, lang: str) -> list[str]:
+    return [batch[0][0], batch[-1][0], search.write_index_file(folder, lang, ".pf_index", [batch], 12, CHUNK_GZIP)]
 
 
 def _prefixes(a: str, b: str) -> tuple[str, str]:
@@ -303,3 +379,19 @@ def _join_filters(parts: list[tuple[Path, dict[str, Any]]], metas: list[Any], of
     return sorted([name, search.write_index_file(folder, lang, ".pf_filter",
                                                  [name, [[v, pages] for v, pages in sorted(values.items())]], 7)]
                   for name, values in joined.items())
+
+
+def _range_main(argv: list[str]) -> int:
+    """The child of _run_ranges: join one range, write its chunk list."""
+    task = _RangeTask(**json.loads(Path(argv[0]).read_text(encoding="utf-8")))
+    try:
+        chunks = _join_range(task)
+    except Unjoinable as err:
+        print(err)
+        return UNJOINABLE_EXIT
+    Path(argv[1]).write_text(json.dumps(chunks, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_range_main(sys.argv[1:]))
