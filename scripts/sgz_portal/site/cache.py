@@ -39,12 +39,12 @@ from pathlib import Path
 from typing import Any
 
 from sgz_portal.data.memo import Memo
-from sgz_portal.site import shards
+from sgz_portal.site import search, shards
 
 FOLDER = Path(".cache") / "sgz-portal"
 FORMAT = 1  # bump when the manifest's shape changes
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
-SEARCH_DIR = "pagefind"
+SEARCH_DIR = search.BUNDLE
 SEARCH_STORE = "search"  # index shards of large sites, one folder per site folder (site/shards.py)
 
 
@@ -96,21 +96,13 @@ def page_key(environment: str, spec: Any, view: Any) -> str:
     return sha256(f"{environment}\n{spec!r}\n{view!r}".encode())
 
 
-def search_key(files: list[tuple[str, str]]) -> str:
-    """Hash of every HTML file pagefind reads, given as shards.html_files lists them."""
-    h = hashlib.sha256()
-    for rel, digest in files:
-        h.update(f"{rel} {digest}\n".encode())
-    return h.hexdigest()
-
-
 @dataclass
 class Manifest:
     """What one build published into one site folder, as the next build reads it."""
 
     environment: str
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)  # dest path -> (page key, file sha)
-    search: str = ""  # search_key of the indexed HTML
+    search: str = ""  # search.files_key of the indexed HTML
     search_files: dict[str, str] = field(default_factory=dict)  # pagefind/ file -> sha
 
 
@@ -166,7 +158,7 @@ class Cache:
     def reuse_search(self, staging: Path) -> bool:
         """Copy the previous search index into `staging` if it indexed the same HTML."""
         self.html = shards.html_files(staging)
-        self.new.search = search_key(self.html)
+        self.new.search = search.files_key(self.html)  # every HTML file pagefind reads
         old = self.old
         if old is None or not old.search_files or old.search != self.new.search:
             return False

@@ -86,13 +86,26 @@ def write_index_file(folder: Path, prefix: str, suffix: str, value: Any, digits:
     data = SIGNATURE + cbor2.dumps(value)
     digest = hashlib.sha256(data).hexdigest()
     packed = gzip.compress(data, compresslevel=level, mtime=0)
-    while True:
-        name = f"{prefix}_{digest[:digits]}"
+    return place(folder, suffix, packed, [f"{prefix}_{digest[:n]}" for n in range(digits, len(digest) + 1)])
+
+
+def place(folder: Path, suffix: str, packed: bytes, names: list[str]) -> str:
+    """Write `packed` under the first of `names` that is free or already holds these bytes (the
+    last one regardless); return that name."""
+    for name in names:
         path = folder / f"{name}{suffix}"
-        if not path.exists() or path.read_bytes() == packed or digits >= len(digest):
+        if not path.exists() or path.read_bytes() == packed or name == names[-1]:
             path.write_bytes(packed)
             return name
-        digits += 1
+    raise ValueError("no name to write under")
+
+
+def files_key(files: list[tuple[str, str]], head: str = "") -> str:
+    """Hash of (path, SHA-256) pairs, after `head`: what an index made of these files depends on."""
+    h = hashlib.sha256(head.encode())
+    for rel, digest in files:
+        h.update(f"{rel} {digest}\n".encode())
+    return h.hexdigest()
 
 
 def canonicalize(bundle: Path) -> None:

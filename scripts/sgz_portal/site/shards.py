@@ -66,10 +66,7 @@ def shard_of(rel: str, count: int) -> int:
 
 def shard_key(files: list[tuple[str, str]]) -> str:
     """What a shard's bundle depends on: pagefind's version and its files' paths and bytes."""
-    h = hashlib.sha256(f"pagefind {search.PAGEFIND_VERSION}\n".encode())
-    for rel, digest in files:
-        h.update(f"{rel} {digest}\n".encode())
-    return h.hexdigest()[:32]
+    return search.files_key(files, f"pagefind {search.PAGEFIND_VERSION}\n")[:32]
 
 
 def index(site_dir: Path, store: Path | None = None, reuse: bool = True,
@@ -215,14 +212,8 @@ def _copy_fragment(bundle: Path, out: Path, name: str) -> str:
     data = (bundle / "fragment" / f"{name}.pf_fragment").read_bytes()
     folder = out / "fragment"
     folder.mkdir(exist_ok=True)
-    digest, candidate, extra = hashlib.sha256(data).hexdigest(), name, 0
-    while (folder / f"{candidate}.pf_fragment").exists():
-        if (folder / f"{candidate}.pf_fragment").read_bytes() == data:
-            return candidate
-        extra += 1
-        candidate = f"{name}{digest[:extra]}"
-    (folder / f"{candidate}.pf_fragment").write_bytes(data)
-    return candidate
+    digest = hashlib.sha256(data).hexdigest()
+    return search.place(folder, ".pf_fragment", data, [f"{name}{digest[:n]}" for n in range(len(digest) + 1)])
 
 
 def _join_words(parts: list[tuple[Path, dict[str, Any]]], metas: list[Any], offsets: list[int],
