@@ -150,6 +150,44 @@ def test_a_published_page_edited_by_hand_is_rendered_again(project: Path) -> Non
     same_as_full(project)
 
 
+def test_the_recorded_hashes_are_those_of_the_published_files(project: Path) -> None:
+    """The search key takes generated pages' hashes from the manifest instead of reading them
+    (shards.html_files): they must be the bytes on disk, rendered or reused."""
+    build(project, "site")
+    edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
+    build(project, "site")
+    manifest = json.loads(next((project / cache.FOLDER).glob("*.json")).read_text(encoding="utf-8"))
+    recorded = {dest: digest for dest, (_, digest) in manifest["pages"].items()}
+    assert len(recorded) > 150
+    site = project / "site"
+    assert shards.html_files(site, recorded) == shards.html_files(site)
+
+
+def test_reused_pages_are_linked_from_the_previous_site_not_copied(project: Path) -> None:
+    build(project, "site")
+    page = project / "site" / "stations" / "nanhu" / "index.html"
+    before = page.stat().st_ino
+    edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
+    assert reused(build(project, "site")) > 150
+    assert page.stat().st_ino == before and page.stat().st_nlink == 1  # the old site is gone
+    same_as_full(project)
+
+
+def test_a_generated_page_linked_from_a_hand_written_one_stays_a_page(project: Path) -> None:
+    """Reused pages are copied, not rendered; mkdocs rewrites a link to `x/index.md` only if x is
+    a page, so a page linked to from content/ is always rendered."""
+    station = sorted((SAMPLE / "stations").glob("*.yaml"))[0].stem
+    about = project / "content" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8")
+                     + f"\n\n[示例服务站](stations/{station}/index.md)\n", encoding="utf-8")
+    build(project, "site")
+    edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
+    assert reused(build(project, "site")) > 150
+    page = (project / "site" / "about" / "index.html").read_text(encoding="utf-8")
+    assert f'href="../stations/{station}/"' in page
+    same_as_full(project)
+
+
 def test_the_cache_lives_in_one_folder_beside_mkdocs_yml(project: Path) -> None:
     build(project, "site")
     manifests = list((project / cache.FOLDER).glob("*.json"))

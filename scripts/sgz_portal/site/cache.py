@@ -14,7 +14,10 @@ simply rendered again.
   date). Any change to it discards the manifest: a changed template or dependency is a full build.
 - **A generated page** is reused when the hash of its spec and its view (the dataclass its
   template displays; its `repr` is deterministic: no addresses, no set order) and the environment
-  key equal the recorded one. Hand-written pages (content/) are always rendered: they are few.
+  key equal the recorded one. A reused page is not a page for mkdocs at all: its previous file is
+  handed over as a static file and copied (site/plugin.py). Hand-written pages (content/) are
+  always rendered: they are few; so are generated pages that `nav` names or that a hand-written
+  page links to as `x.md` (mkdocs resolves such links only to pages).
 - **The search index** is reused when every HTML file pagefind would read is byte for byte what
   the previous build indexed. Otherwise a small site is indexed again in one pagefind run (it has
   no incremental mode), and a large one shard by shard (site/shards.py): a shard whose files are
@@ -134,30 +137,31 @@ class Cache:
     def warm(self) -> bool:
         return self.old is not None
 
-    def recorded(self, dest: str, key: str) -> bool:
-        """The previous build published this very page (its file is checked when it is read)."""
-        return (self.old is not None and self.old.pages.get(dest, ("", ""))[0] == key
-                and (self.site_dir / dest).is_file())
-
-    def page(self, dest: str, key: str) -> str | None:
-        """The previously published page at `dest`, if its key matches and the file is intact."""
-        if self.old is None or self.old.pages.get(dest, ("", ""))[0] != key:
+    def keep(self, dest: str, key: str) -> Path | None:
+        """The previously published page at `dest`, if its key matches and its file is intact;
+        it is then recorded as written by this build too."""
+        if self.old is None:
             return None
+        recorded = self.old.pages.get(dest)
+        if recorded is None or recorded[0] != key:
+            return None
+        path = self.site_dir / dest
         try:
-            data = (self.site_dir / dest).read_bytes()
+            data = path.read_bytes()
         except OSError:
             return None
-        if sha256(data) != self.old.pages[dest][1]:
-            return None
+        if sha256(data) != recorded[1]:
+            return None  # edited or damaged since: rendered again
+        self.new.pages[dest] = recorded
         self.reused += 1
-        return data.decode("utf-8")
+        return path
 
     def wrote(self, dest: str, key: str, output: str) -> None:
         self.new.pages[dest] = (key, sha256(output.encode("utf-8", errors="xmlcharrefreplace")))
 
     def reuse_search(self, staging: Path) -> bool:
         """Copy the previous search index into `staging` if it indexed the same HTML."""
-        self.html = shards.html_files(staging)
+        self.html = shards.html_files(staging, {dest: digest for dest, (_, digest) in self.new.pages.items()})
         self.new.search = search.files_key(self.html)  # every HTML file pagefind reads
         old = self.old
         if old is None or not old.search_files or old.search != self.new.search:

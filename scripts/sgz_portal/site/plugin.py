@@ -7,16 +7,20 @@ environment variables, except the documented `PORTAL_AS_OF` override.
 """
 from __future__ import annotations
 
+import os
+import posixpath
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, DictLoader, Environment
+from jinja2 import Environment
 from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
@@ -62,6 +66,41 @@ def _render_empty(page: Page) -> None:
     page.toc = get_toc([])
 
 
+def nav_paths(nav: Any) -> Iterator[str]:
+    """The files mkdocs.yml's `nav` names: they must stay pages, or the navigation loses them."""
+    if isinstance(nav, str):
+        yield nav
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            yield from nav_paths(value)
+    elif isinstance(nav, list):
+        for item in nav:
+            yield from nav_paths(item)
+
+
+# A Markdown link's target that names a Markdown file: mkdocs turns it into the page's URL.
+MD_LINK = re.compile(r"""[(<\s"'=]([^()<>\s"'#?]+\.md)[)#?>\s"']""")
+
+
+def linked_pages(files: Files) -> set[str]:
+    """The Markdown files that hand-written pages link to, as src_uris: mkdocs rewrites such a
+    link only if its target is a page, so a generated page linked to must stay one."""
+    linked: set[str] = set()
+    for file in files.documentation_pages():
+        folder = posixpath.dirname(file.src_uri)
+        for target in MD_LINK.findall(file.content_string):
+            if "://" in target:
+                continue
+            path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+            linked.add(posixpath.normpath(path))
+    return linked
+
+
+def page_url(file: File) -> str:
+    """The URL mkdocs gives the page of a Markdown file (Page.url), site-relative."""
+    return "" if file.url in (".", "./") else file.url
+
+
 def valid_toggles(html: str) -> str:
     """The page with Material's toggles made valid HTML."""
     for theirs, ours in MATERIAL_TOGGLES:
@@ -78,8 +117,20 @@ CONFIG_SCHEME = (
 )
 # Pages a crawler need not fetch: a poster prints what its station's page says.
 NOT_IN_SITEMAP = frozenset({"poster"})
-# The template of a page reused from the previous build (site/cache.py): it writes that page as it was.
-CACHED_TEMPLATE = "sgz-portal-cached.html"
+
+
+class KeptPage(File):
+    """A page reused from the previous build, handed to mkdocs as a static file. It is linked, not
+    copied: the previous site is deleted once this one is published, and until then both folders
+    name the same unchanged bytes (nothing writes into a published page after it is written)."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        assert self.abs_src_path is not None
+        os.makedirs(os.path.dirname(self.abs_dest_path), exist_ok=True)
+        try:
+            os.link(self.abs_src_path, self.abs_dest_path)
+        except OSError:  # another file system, or links not allowed: copied after all
+            super().copy_file(dirty)
 
 
 @dataclass
@@ -96,11 +147,9 @@ class BuildState:
     # Template output that is the same on every generated page at one depth (main.html's sidebars),
     # keyed by block and base_url: rendered once, not once per page.
     shared: dict[str, str] = field(default_factory=dict)
-    # Incremental builds (site/cache.py): each generated page's key, and the template a page reused
-    # from the previous build would have used (to render it after all if its file proves changed).
+    # Incremental builds (site/cache.py): each rendered generated page's key, to record it.
     cache: cache.Cache | None = None
     keys: dict[str, str] = field(default_factory=dict)
-    reused: dict[str, str] = field(default_factory=dict)
 
 
 def _mark_toc(items: Any) -> None:
@@ -122,7 +171,6 @@ class PortalPlugin(BasePlugin):
         self._previous: Path | None = None
         self._reuse = True
         self.cache: cache.Cache | None = None  # what the build reused; read by site/build.py
-        self._env: Environment | None = None
 
     def hand_over(self, data_dir: Path, prepared: Prepared, previous: Path | None = None,
                   reuse: bool = True) -> None:
@@ -170,12 +218,23 @@ class PortalPlugin(BasePlugin):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         state = self._require()
+        rendered = set(nav_paths(config.nav)) | linked_pages(files)
         for spec in specs.page_specs(state.portal):
             if files.get_file_from_path(spec.src_uri) is not None:
                 continue  # a hand-written page in content/ wins
             template = specs.template_for(spec, state.overrides)
-            files.append(File.generated(config, spec.src_uri, content=specs.stub(spec, template)))
-            state.pages[spec.src_uri] = spec
+            page = File.generated(config, spec.src_uri, content=specs.stub(spec, template))
+            kept = None if spec.src_uri in rendered else self._kept(spec, page.dest_uri)
+            if kept is None:
+                files.append(page)
+                state.pages[spec.src_uri] = spec
+                continue
+            # Unchanged since the previous build: its file is copied as it is, never seen by mkdocs
+            # as a page (no Markdown, context, template or plugin events: most of an incremental
+            # build's time went there).
+            files.append(KeptPage.generated(config, page.dest_uri, abs_src_path=str(kept)))
+            if spec.kind not in NOT_IN_SITEMAP:
+                state.urls.append(page_url(page))
         for uri, source, photo in attachments(state.data_dir, state.portal):
             if photo is None:
                 files.append(File.generated(config, uri, abs_src_path=str(source)))
@@ -191,28 +250,24 @@ class PortalPlugin(BasePlugin):
         """Escaping by construction: every template, Material's and ours, autoescapes. What is
         already HTML is marked so where it is made (markup.render, charts, qr, on_page_content)."""
         env.autoescape = True
-        cached = DictLoader({CACHED_TEMPLATE: "{{ sgz_cached }}"})
-        env.loader = ChoiceLoader([cached, env.loader] if env.loader is not None else [cached])
-        self._env = env
         return env
 
-    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """A generated page whose key the previous build recorded is written as it was (if its
-        file proves intact when it is written), not rendered again."""
+    def _kept(self, spec: specs.PageSpec, dest: str) -> Path | None:
+        """In an incremental build, the previous build's file of this page if its key (spec and
+        view) is the recorded one and the file is intact (site/cache.py)."""
         state = self._require()
-        spec = state.pages.get(page.file.src_uri)
-        if spec is not None and not markdown.strip():
+        if state.cache is None or not state.cache.warm:
+            return None
+        key = cache.page_key(state.cache.new.environment, spec, state.views.view(spec.kind, spec.key))
+        return state.cache.keep(dest, key)
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        state = self._require()
+        if page.file.src_uri in state.pages and not markdown.strip():
             # A generated page is front matter only (specs.stub): its Markdown is empty, and
             # mkdocs would set up a Markdown converter just to say so (0.75 ms a page, a minute for
             # a province's 75,000 pages). Its template shows the view, not page.content.
             page.render = lambda config, files: _render_empty(page)  # type: ignore[method-assign]
-        if spec is None or state.cache is None or not state.cache.warm:
-            return markdown
-        key = cache.page_key(state.cache.new.environment, spec, state.views.view(spec.kind, spec.key))
-        state.keys[page.file.src_uri] = key
-        if state.cache.recorded(page.file.dest_uri, key):
-            state.reused[page.file.src_uri] = page.meta.get("template", "main.html")
-            page.meta["template"] = CACHED_TEMPLATE
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> Markup:
@@ -231,28 +286,19 @@ class PortalPlugin(BasePlugin):
         context["sgz_cache"] = state.shared
         shared = spec is not None and self.config["share_templates"]
         context["sgz_cache_key"] = f"{context.get('base_url', '')} {page.url.split('/')[0]}" if shared else ""
-        src = page.file.src_uri
-        reused = state.reused.get(src)
-        if reused is not None:
-            assert state.cache is not None
-            html = state.cache.page(page.file.dest_uri, state.keys[src])
-            if html is not None:
-                context["sgz_cached"] = Markup(html)
-                return context
         if spec is not None:
             context["view"] = state.views.view(spec.kind, spec.key)
-            if state.cache is not None and src not in state.keys:
-                state.keys[src] = cache.page_key(state.cache.new.environment, spec, context["view"])
+            if state.cache is not None:
+                state.keys[page.file.src_uri] = cache.page_key(state.cache.new.environment, spec, context["view"])
         elif page.meta.get("template") in ("home.html", "search.html"):
             context["view"] = state.views.home()
-        context["template_name"] = reused or page.meta.get("template", "main.html")
+        context["template_name"] = page.meta.get("template", "main.html")
         for key in ("title", "description"):  # shown in attributes: a summary may quote "五社联动"
             if isinstance(page.meta.get(key), str):
                 page.meta[key] = escape(page.meta[key])  # Markup: escaped once, with or without autoescape
-        if reused is not None:  # its file changed since it was recorded: render it after all
-            context["sgz_cached"] = Markup(self._jinja().get_template(reused).render(context))
         return context
 
+    @event_priority(-100)  # last: it records the hash of what is written (site/cache.py)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         state = self._require()
         spec = state.pages.get(page.file.src_uri)
@@ -274,11 +320,6 @@ class PortalPlugin(BasePlugin):
                                            self.config["sitemap_max_urls"]).items():
             (Path(config.site_dir) / name).write_text(text, encoding="utf-8")
         self.state = None  # the next build (mkdocs serve) starts afresh
-
-    def _jinja(self) -> Environment:
-        if self._env is None:
-            raise PluginError("sgz-portal: on_env did not run")
-        return self._env
 
     def _require(self) -> BuildState:
         if self.state is None:
