@@ -157,7 +157,7 @@ def test_the_recorded_hashes_are_those_of_the_published_files(project: Path) -> 
     edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
     build(project, "site")
     manifest = json.loads(next((project / cache.FOLDER).glob("*.json")).read_text(encoding="utf-8"))
-    recorded = {dest: digest for dest, (_, digest) in manifest["pages"].items()}
+    recorded = {dest: digest for dest, (_, digest, _) in manifest["pages"].items()}
     assert len(recorded) > 150
     site = project / "site"
     assert shards.html_files(site, recorded) == shards.html_files(site)
@@ -185,6 +185,26 @@ def test_a_generated_page_linked_from_a_hand_written_one_stays_a_page(project: P
     assert reused(build(project, "site")) > 150
     page = (project / "site" / "about" / "index.html").read_text(encoding="utf-8")
     assert f'href="../stations/{station}/"' in page
+    same_as_full(project)
+
+
+def test_an_unchanged_stamp_spares_reading_the_page_and_a_changed_one_does_not(project: Path) -> None:
+    """A reused page is trusted by its size, modification time and inode, as make and git trust
+    files; the bytes are read only if one of them changed. Shown by bytes changed behind the
+    stamp's back (same size, time put back): the page is kept, unread."""
+    build(project, "site")
+    page = project / "site" / "stations" / "nanhu" / "index.html"
+    before = page.stat()
+    text = page.read_text(encoding="utf-8")
+    forged = text.replace("<title>", "<titlf>", 1).replace("</title>", "</titlf>", 1)
+    with page.open("r+", encoding="utf-8") as out:  # in place: the inode stays
+        out.write(forged)
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    build(project, "site")
+    assert page.read_text(encoding="utf-8") == forged  # not read, so not noticed
+    page.touch()  # the same bytes, a new time: read, found changed, rendered again
+    build(project, "site")
+    assert page.read_text(encoding="utf-8") == text
     same_as_full(project)
 
 

@@ -155,6 +155,8 @@ def _render(prepared: Prepared, data_dir: Path, out: Path, config_file: Path,
         config.plugins.on_startup(command="build", dirty=False)
         mkdocs_build(config)
     reused = plugin.cache
+    if reused is not None:
+        reused.stamp_pages(out)
     if reused is None or not reused.reuse_search(out):
         store = reused.search_store if reused is not None else None
         taken = shards.index(out, store, reuse=reused is not None and reused.warm,

@@ -2,9 +2,10 @@
 
 The cache lives in one folder, `.cache/sgz-portal/` beside mkdocs.yml (ignored by git, removed by
 `make clean`). It holds one small manifest per published site folder. The pages themselves are not
-copied into the cache: the previous build's `site/` is the store, and every reused file is checked
-against the hash the manifest recorded when it was written, so a file edited or lost since is
-simply rendered again.
+copied into the cache: the previous build's `site/` is the store. Every reused file is checked
+against what the manifest recorded once it was written: its size, modification time and inode
+(as make, git and rsync do), and only if one of those differs, its SHA-256. So a file edited or
+lost since is simply rendered again, without rereading a province's 1.7 GB of unchanged pages.
 
 - **Data files** are parsed, shape-checked and searched for personal information only when their
   bytes changed (data/memo.py, in `memo/` of the cache folder, under the code key).
@@ -45,7 +46,7 @@ from sgz_portal.data.memo import Memo
 from sgz_portal.site import search, shards
 
 FOLDER = Path(".cache") / "sgz-portal"
-FORMAT = 1  # bump when the manifest's shape changes
+FORMAT = 2  # bump when the manifest's shape changes
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 SEARCH_DIR = search.BUNDLE
 SEARCH_STORE = "search"  # index shards of large sites, one folder per site folder (site/shards.py)
@@ -94,6 +95,12 @@ def environment_key(config_file: Path, theme_dirs: Iterable[Path], options: Any)
     return h.hexdigest()
 
 
+def stamp(path: Path) -> str:
+    """What changes when a file is written or replaced: size, modification time (ns), inode."""
+    st = path.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+
+
 def page_key(environment: str, spec: Any, view: Any) -> str:
     """The key of one generated page: its spec and view under one environment."""
     return sha256(f"{environment}\n{spec!r}\n{view!r}".encode())
@@ -104,7 +111,8 @@ class Manifest:
     """What one build published into one site folder, as the next build reads it."""
 
     environment: str
-    pages: dict[str, tuple[str, str]] = field(default_factory=dict)  # dest path -> (page key, file sha)
+    # dest path -> (page key, file SHA-256, file stamp once written)
+    pages: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     search: str = ""  # search.files_key of the indexed HTML
     search_files: dict[str, str] = field(default_factory=dict)  # pagefind/ file -> sha
 
@@ -130,7 +138,7 @@ class Cache:
             return None
         if raw.get("format") != FORMAT or raw.get("environment") != environment:
             return None  # another template, dependency or option: a full build
-        pages = {k: (v[0], v[1]) for k, v in raw.get("pages", {}).items()}
+        pages = {k: (v[0], v[1], v[2]) for k, v in raw.get("pages", {}).items()}
         return Manifest(environment, pages, raw.get("search", ""), dict(raw.get("search_files", {})))
 
     @property
@@ -147,21 +155,27 @@ class Cache:
             return None
         path = self.site_dir / dest
         try:
-            data = path.read_bytes()
+            same = stamp(path) == recorded[2] or sha256(path.read_bytes()) == recorded[1]
         except OSError:
             return None
-        if sha256(data) != recorded[1]:
+        if not same:
             return None  # edited or damaged since: rendered again
         self.new.pages[dest] = recorded
         self.reused += 1
         return path
 
     def wrote(self, dest: str, key: str, output: str) -> None:
-        self.new.pages[dest] = (key, sha256(output.encode("utf-8", errors="xmlcharrefreplace")))
+        self.new.pages[dest] = (key, sha256(output.encode("utf-8", errors="xmlcharrefreplace")), "")
+
+    def stamp_pages(self, staging: Path) -> None:
+        """Record the stamp of every generated page as written into `staging` (a rename into
+        place keeps it); a reused page is stamped again in case it was copied, not linked."""
+        for dest, (key, digest, _) in self.new.pages.items():
+            self.new.pages[dest] = (key, digest, stamp(staging / dest))
 
     def reuse_search(self, staging: Path) -> bool:
         """Copy the previous search index into `staging` if it indexed the same HTML."""
-        self.html = shards.html_files(staging, {dest: digest for dest, (_, digest) in self.new.pages.items()})
+        self.html = shards.html_files(staging, {dest: digest for dest, (_, digest, _) in self.new.pages.items()})
         self.new.search = search.files_key(self.html)  # every HTML file pagefind reads
         old = self.old
         if old is None or not old.search_files or old.search != self.new.search:
