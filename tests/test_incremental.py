@@ -9,11 +9,13 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from sgz_portal import cli, pipeline
+from sgz_portal.data import memo as memo_module
 from sgz_portal.data.memo import Memo
 from sgz_portal.site import cache, shards
 from tests.fixturedata import SAMPLE, edit
@@ -252,6 +254,31 @@ def test_unchanged_files_are_not_parsed_or_checked_again_and_give_the_same_issue
     other_code = Memo(tmp_path / "memo", "another version of the program")
     pipeline.prepare(data, memo=other_code)
     assert other_code.hits == 0
+
+
+def test_two_data_folders_of_one_project_do_not_prune_each_others_memo(tmp_path: Path) -> None:
+    """The sample and a bureau's data built from one checkout: each keeps its entries; what no
+    run used for a week, and what another version of the program wrote, is dropped."""
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    shutil.copytree(SAMPLE, ours)
+    shutil.copytree(SAMPLE, theirs)
+    edit(theirs, "stations/beiling.yaml", "0830-5720174", "0830-5720999")
+    for data in (ours, theirs):
+        memo = Memo(tmp_path / "memo", "code")
+        pipeline.prepare(data, memo=memo)
+        memo.prune()
+    again = Memo(tmp_path / "memo", "code")
+    pipeline.prepare(ours, memo=again)
+    assert again.hits == len(again.used) > 0  # nothing parsed again
+    old_code = Memo(tmp_path / "memo", "an earlier version of the program")
+    pipeline.prepare(ours, memo=old_code)
+    stale = sorted(p for p in again.folder.glob("*/*") if p.name not in again.used)
+    assert stale  # the other data folder's edited file
+    week_ago = time.time() - memo_module.KEEP_SECONDS - 60
+    os.utime(stale[0], (week_ago, week_ago))
+    again.prune()
+    assert not old_code.folder.exists()
+    assert not stale[0].exists() and all(p.exists() for p in stale[1:])
 
 
 def test_a_full_build_reuses_nothing_but_seeds_the_next_incremental_one(project: Path) -> None:

@@ -6,27 +6,36 @@ those: an unchanged file of a province's 3,700 is neither parsed nor checked aga
 checks and rules always run on the whole data.
 
 Entries are `marshal` files (plain values only: no code runs when one is read, unlike pickle) in
-the build cache folder (site/cache.py), under a namespace that the caller derives from the code
-and the Python version; an entry that cannot be read is a miss.
+the build cache folder (site/cache.py), in a folder per namespace, which the caller derives from the
+code and the Python version; an entry that cannot be read is a miss. Pruning drops other
+namespaces (another version of the program will not read them) and, in this one, entries unused
+for a week: not every entry this run left unused, because one project may build more than one
+data folder (the sample and a bureau's own), and each would otherwise prune what the other reads.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import marshal
 import os
+import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 from sgz_portal.data.issues import Issue
 
+KEEP_SECONDS = 7 * 24 * 3600  # an entry no run has used for this long is dropped
+
 
 class Memo:
-    """One folder of entries; `prune()` drops those this run did not use."""
+    """One folder of entries per namespace; `prune()` drops what no run will read."""
 
     def __init__(self, folder: Path, namespace: str, read: bool = True) -> None:
-        self.folder = folder
+        self.root = folder
+        self.folder = folder / hashlib.sha256(namespace.encode()).hexdigest()[:16]
         self.namespace = namespace
         self.read = read  # False: record only (a full build that seeds the next one)
         self.used: set[str] = set()
@@ -39,10 +48,13 @@ class Memo:
         self.used.add(key)
         if not self.read:
             return None
+        path = self.folder / key[:2] / key
         try:
-            value = marshal.loads((self.folder / key[:2] / key).read_bytes())
+            value = marshal.loads(path.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
             return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used: kept another week
         self.hits += 1
         return value
 
@@ -58,11 +70,17 @@ class Memo:
         except (OSError, ValueError):  # a value marshal cannot hold, or a full disk: only a miss next time
             return
 
-    def prune(self) -> None:
-        """Remove entries this run did not touch (files changed or gone since)."""
+    def prune(self, now: float | None = None) -> None:
+        """Remove other namespaces, and entries of this one that no run used for KEEP_SECONDS."""
+        if self.root.is_dir():
+            for other in self.root.iterdir():
+                if other != self.folder:
+                    shutil.rmtree(other, ignore_errors=True) if other.is_dir() else other.unlink(missing_ok=True)
+        oldest = (time.time() if now is None else now) - KEEP_SECONDS
         for path in self.folder.glob("*/*"):
-            if path.name not in self.used:
-                path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # gone already: another build pruned it
+                if path.name not in self.used and path.stat().st_mtime < oldest:
+                    path.unlink()
 
 
 def issues_out(found: list[Issue]) -> list[tuple]:
