@@ -70,13 +70,13 @@ class Memo:
         except (OSError, ValueError):  # a value marshal cannot hold, or a full disk: only a miss next time
             return
 
-    def prune(self, now: float | None = None) -> None:
+    def prune(self) -> None:
         """Remove other namespaces, and entries of this one that no run used for KEEP_SECONDS."""
         if self.root.is_dir():
             for other in self.root.iterdir():
                 if other != self.folder:
                     shutil.rmtree(other, ignore_errors=True) if other.is_dir() else other.unlink(missing_ok=True)
-        oldest = (time.time() if now is None else now) - KEEP_SECONDS
+        oldest = time.time() - KEEP_SECONDS
         for path in self.folder.glob("*/*"):
             with contextlib.suppress(OSError):  # gone already: another build pruned it
                 if path.name not in self.used and path.stat().st_mtime < oldest:

@@ -16,7 +16,7 @@ lost since is simply rendered again, without rereading a province's 1.7 GB of un
 - **A generated page** is reused when the hash of its spec and its view (the dataclass its
   template displays; its `repr` is deterministic: no addresses, no set order) and the environment
   key equal the recorded one. A reused page is not a page for mkdocs at all: its previous file is
-  handed over as a static file and copied (site/plugin.py). Hand-written pages (content/) are
+  handed over as a static file and hard-linked into the new site (site/plugin.py). Hand-written pages (content/) are
   always rendered: they are few; so are generated pages that `nav` names or that a hand-written
   page links to as `x.md` (mkdocs resolves such links only to pages).
 - **The search index** is reused when every HTML file pagefind would read is byte for byte what

@@ -225,7 +225,7 @@ class PortalPlugin(BasePlugin):
             template = specs.template_for(spec, state.overrides)
             page = File.generated(config, spec.src_uri, content=specs.stub(spec, template))
             kept = None if spec.src_uri in rendered else self._kept(spec, page.dest_uri)
-            if kept is None:
+            if kept is None:  # rendered (its key, if _kept computed it, is recorded once written)
                 files.append(page)
                 state.pages[spec.src_uri] = spec
                 continue
@@ -254,12 +254,16 @@ class PortalPlugin(BasePlugin):
 
     def _kept(self, spec: specs.PageSpec, dest: str) -> Path | None:
         """In an incremental build, the previous build's file of this page if its key (spec and
-        view) is the recorded one and the file is intact (site/cache.py)."""
+        view) is the recorded one and the file is intact (site/cache.py). The key is kept for
+        on_page_context otherwise, so that a page rendered after all is not hashed twice."""
         state = self._require()
         if state.cache is None or not state.cache.warm:
             return None
         key = cache.page_key(state.cache.new.environment, spec, state.views.view(spec.kind, spec.key))
-        return state.cache.keep(dest, key)
+        kept = state.cache.keep(dest, key)
+        if kept is None:
+            state.keys[spec.src_uri] = key
+        return kept
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         state = self._require()
@@ -288,7 +292,7 @@ class PortalPlugin(BasePlugin):
         context["sgz_cache_key"] = f"{context.get('base_url', '')} {page.url.split('/')[0]}" if shared else ""
         if spec is not None:
             context["view"] = state.views.view(spec.kind, spec.key)
-            if state.cache is not None:
+            if state.cache is not None and page.file.src_uri not in state.keys:
                 state.keys[page.file.src_uri] = cache.page_key(state.cache.new.environment, spec, context["view"])
         elif page.meta.get("template") in ("home.html", "search.html"):
             context["view"] = state.views.home()
