@@ -137,14 +137,21 @@ def test_the_list_of_choices_is_what_the_pages_declare(site: Path) -> None:
     assert set(listed) == {"county", "level", "domain", "group", "type"}
 
 
+def _indexed(site: Path) -> dict[str, dict]:
+    """Each indexed page's fragment by URL, its text without pagefind's word breaks."""
+    fragments = {}
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        fragment = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        fragment["content"] = fragment["content"].replace("\u200b", "")
+        fragments[fragment["url"]] = fragment
+    return fragments
+
+
 def test_service_pages_index_what_the_service_is_not_who_offers_it(site: Path) -> None:
     """A service page lists its stations for reading, but they are not indexed: at province scale
     the list made it 77,000 words long, buried it under stations for its own name and made its
     search result 64 KB."""
-    fragments = {}
-    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
-        fragment = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
-        fragments[fragment["url"]] = fragment["content"].replace("\u200b", "")
+    fragments = {url: f["content"] for url, f in _indexed(site).items()}
     services = {url: text for url, text in fragments.items() if url.startswith("/services/") and url != "/services/"}
     assert services
     for url, text in services.items():
@@ -153,3 +160,29 @@ def test_service_pages_index_what_the_service_is_not_who_offers_it(site: Path) -
         offered_by = re.findall(r'<a href="[^"]*stations/[^"]+">([^<]+)</a>', where)
         assert offered_by, url  # the page does list its stations
         assert not [name for name in offered_by if name in text], url
+
+
+def test_station_pages_index_what_the_station_is_not_what_it_offers(site: Path) -> None:
+    """A station page lists its services and shows its level for reading, but neither is indexed
+    (both are filters): at province scale the service names put 社区 and 儿童 on nearly every
+    station, made a later query fetch 167 KB and pushed a service's own page below the stations
+    offering it. Its places, groups and community organisations still find it (search forms)."""
+    stations = {url: f for url, f in _indexed(site).items() if url.startswith("/stations/") and url != "/stations/"}
+    assert len(stations) > 20
+    checked = 0
+    for url, fragment in stations.items():
+        html = (site / url.strip("/") / "index.html").read_text(encoding="utf-8")
+        before, after = html.split('aria-labelledby="services-h"', 1)
+        listed, after = after.split("</section>", 1)
+        offered = re.findall(r'<a href="[^"]*services/[^"]+">([^<]+)</a>', listed)
+        level = re.search(r'<p class="sgz-level">(?:<span[^>]*>)?([^<]+)<', html)[1]
+        elsewhere = before + after  # a description may name a service: that is the station's own text
+        text, forms = fragment["content"], fragment["meta"]["more"].split()
+        assert level not in text, url
+        for name in offered:
+            if name not in elsewhere:
+                assert name not in text and name not in forms, (url, name)
+                checked += 1
+    assert checked > 50
+    qingshi = stations["/stations/dongcheng-qingshi/"]["meta"]["more"].split()
+    assert "银发互助会" in qingshi and "老人" in qingshi  # an organisation it works with; a group it serves

@@ -10,11 +10,12 @@
   var status = document.getElementById("sgz-status");
   var list = document.getElementById("sgz-results");
   var suggest = document.getElementById("sgz-suggest");
+  var moreButton = document.getElementById("sgz-more");
   var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
   var root = new URL(form.getAttribute("data-base") + "/", location.href);
   var KIND = { station: "站点", service: "服务", project: "项目", agency: "运营机构", plan: "规划指标",
     fund: "慈善基金", resources: "五社联动资源" };
-  var SHOWN = 20;
+  var STEP = 10;
   /* Hidden metadata from portal/searchterms.py: `name` (what the page is) ranks like a
      title; `more` only makes a page findable, so it adds nothing to the ranking. */
   var RANKING = { metaWeights: { name: 5, more: 0 } };
@@ -106,16 +107,33 @@
     list.setAttribute("aria-busy", "false");
   }
 
-  function show(mine, query, search) {
-    var top = search.results.slice(0, SHOWN);
-    return Promise.all(top.map(function (r) { return r.data(); })).then(function (items) {
+  /* Results come STEP at a time: each shown result costs its fragment (1 to 3 KB), and on a slow
+     line the first ten are what a resident reads. "显示更多" fetches the next ten. */
+  function showFrom(mine, query, search, from) {
+    var next = search.results.slice(from, from + STEP);
+    return Promise.all(next.map(function (r) { return r.data(); })).then(function (items) {
       if (mine !== latest) { return; }
-      list.textContent = "";
-      items.forEach(function (d) { list.appendChild(card(d)); });
+      if (!from) { list.textContent = ""; }
+      var first = null;
+      items.forEach(function (d) {
+        var li = card(d);
+        first = first || li;
+        list.appendChild(li);
+      });
       var total = search.results.length;
-      done(mine, items.length ? "找到 " + total + " 个结果" + (total > items.length ? ",显示前 " + items.length + " 个" : "") :
+      var count = from + items.length;
+      moreButton.hidden = count >= total;
+      moreButton.onclick = function () {
+        list.setAttribute("aria-busy", "true");
+        moreButton.disabled = true;
+        showFrom(mine, query, search, count)
+          .catch(function () { done(mine, "更多结果暂时无法加载,请稍后再试。", true); })
+          .then(function () { moreButton.disabled = false; });
+      };
+      if (from && first) { first.querySelector("a").focus(); }
+      done(mine, count ? "找到 " + total + " 个结果" + (total > count ? ",显示前 " + count + " 个" : "") :
         (query ? "没有找到“" + query + "”。" : "没有符合条件的结果。") +
-        "可以换个说法,如只输入街道或乡镇名,或按下面的方式浏览。", items.length > 0);
+        "可以换个说法,如只输入街道或乡镇名,或按下面的方式浏览。", count > 0);
     });
   }
 
@@ -123,6 +141,7 @@
     var mine = ++latest;
     var filters = chosenFilters();
     list.setAttribute("aria-busy", "true");
+    moreButton.hidden = true;
     if (!query && !Object.keys(filters).length) {
       list.textContent = "";
       done(mine, "请输入要查找的地名、站点名或服务,或按下面的方式浏览。", false);
@@ -130,7 +149,7 @@
     }
     status.textContent = "正在搜索…";
     return load().then(function (pf) { return pf.search(query || null, { filters: filters }); })
-      .then(function (search) { return show(mine, query, search); })
+      .then(function (search) { return showFrom(mine, query, search, 0); })
       .catch(function () {
         list.textContent = "";
         done(mine, "搜索暂时不可用,请通过站点名录和服务目录浏览。", false);

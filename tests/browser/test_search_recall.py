@@ -242,3 +242,27 @@ def test_forms_are_deduplicated_and_split_into_fields() -> None:
     assert "大坪村" not in more, "already a name form"
     assert "社" not in more and "社区" in more, "a form that starts a longer one is left out"
     assert sorted(index_terms(["启航 2027年度"]).name.split()) == sorted(["启航", "航", "年度", "度"])
+
+
+def test_results_come_ten_at_a_time(page: Page, site_url: str) -> None:
+    """Each result shown costs its fragment: ten first, the next ten on 显示更多结果, with focus on
+    the first new one (a keyboard or screen-reader user goes on reading where the list grew)."""
+    open_search(page, site_url, "社区")
+    found = total(page)
+    assert found > 20
+    assert page.locator("#sgz-results > li").count() == 10
+    assert "显示前 10 个" in page.inner_text("#sgz-status")
+    more = page.locator("#sgz-more")
+    more.click()
+    wait_done(page)
+    assert page.locator("#sgz-results > li").count() == 20
+    assert "显示前 20 个" in page.inner_text("#sgz-status")
+    assert page.evaluate("document.activeElement === document.querySelectorAll('#sgz-results .sgz-card__title')[10]")
+    while more.is_visible():
+        more.click()
+        wait_done(page)
+    assert page.locator("#sgz-results > li").count() == found
+    assert f"找到 {found} 个结果" == page.inner_text("#sgz-status")
+    open_search(page, site_url, "大坪村")
+    assert 0 < page.locator("#sgz-results > li").count() <= 10
+    assert not more.is_visible()

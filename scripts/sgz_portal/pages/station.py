@@ -99,6 +99,7 @@ def view(ctx: Context, sid: str) -> StationView:
     domains = sorted({p.domains[s.domain].name for s in services})
     op = p.agencies.get(st.operator) if st.operator else None
     checklist = disclosure.station_checklist(ctx, sid)
+    resources = station_resources(ctx, sid)
     return StationView(
         station=st, title=st.name, level_word=LEVEL_WORDS[st.level],
         breadcrumbs=[c for c in ctx.breadcrumbs(st.region) if c.url != urls.station(st.id)],  # not itself
@@ -120,11 +121,15 @@ def view(ctx: Context, sid: str) -> StationView:
         photos=_photos(ctx, st),
         county=ctx.county_name(st.region), domains=domains,
         groups=[p.groups[g].name for g in groups],
+        # what finds a station: its places, address and operator, the groups and domains it serves and
+        # the organisations it works with; not the names of its services, which their own pages and the
+        # domain and group filters serve (on every station they outranked the service's page, issue 11)
         search_terms=index_terms([st.name], [*(r.name for r in p.region_path(st.region)), st.address,
                                              op.name if op else "", *domains, *group_words,
-                                             *(s.name for s in services)]),
+                                             *(o.name for o in resources.orgs), *(t.name for t in resources.teams),
+                                             *(f.link.title for f in resources.funds)]),
         qr=station_qr(sid, p.site.base_url), poster_url=poster_url(sid),
-        resources=station_resources(ctx, sid),
+        resources=resources,
         findings=ctx.findings.get(sid, []),
         checklist=checklist, checklist_summary=disclosure.summary(checklist),
     )
