@@ -35,6 +35,8 @@ import yaml  # noqa: E402
 from generate import PRESETS, generate, stations_of  # noqa: E402
 
 DEFAULT_SIZES = ("province",)
+CHROMIUM = "/usr/bin/chromium"  # Debian's, as the browser tests use
+FIRST_QUERY_KB, LATER_QUERY_KB = 500, 100  # issue 11's budgets for what a search transfers
 
 # Runs in the child: `python -c SHIM RESULT_FILE portal-args...`. Timers wrap module
 # attributes that the CLI and the hooks look up at call time, so the build is unchanged.
@@ -163,6 +165,7 @@ class Result:
     # and whether the site after them is byte for byte a full build's (None: not compared).
     edits: dict[str, tuple[float, float, int, str]] | None = None
     identical: bool | None = None
+    search_kb: list[tuple[str, float]] | None = None  # KB each query transfers, the first cold (None: not measured)
 
     @property
     def ms_per_page(self) -> float:
@@ -313,6 +316,7 @@ def measure(size: int, work: Path, seed: int, portal: Path = ROOT, preset: str =
                     together_mb=got.get("together_kb", 0) / 1024,
                     index_mb=_tree_size(site / "pagefind") / 2**20, site_mb=_tree_size(site) / 2**20,
                     times=got["times"], cpus=got["cpus"], warnings=got["facts"]["issues"])
+    result.search_kb = search_weight(site)
     if brief is not None:
         result.edits = {}
         for name, change in (("one station's phone", lambda: _change_phone(data)),
@@ -324,6 +328,36 @@ def measure(size: int, work: Path, seed: int, portal: Path = ROOT, preset: str =
             _build(portal, data, work / "full", report, "--full")
             result.identical = _digest(site) == _digest(work / "full")
     return result
+
+
+def search_weight(site: Path) -> list[tuple[str, float]] | None:
+    """KB that search_weight.py's queries transfer on the built site, in Chromium (the first on a
+    cold cache, wasm included); None where Playwright or Chromium is missing (`make browser`)."""
+    try:
+        import playwright  # noqa: F401  (only the test set installs it)
+        from search_weight import DEFAULT_QUERIES, chromium, served, transfers
+    except ImportError:
+        return None
+    if not Path(CHROMIUM).exists():
+        return None
+    with served(site) as url, chromium() as browser:
+        sizes = transfers(browser, url + "search/", DEFAULT_QUERIES)
+    return [(query, size / 1024) for query, size in zip(DEFAULT_QUERIES, sizes)]
+
+
+def search_table(results: list[Result]) -> str:
+    """Markdown: what each query transferred, against the budgets (first 500 KB, later 100 KB)."""
+    measured = [r for r in results if r.search_kb]
+    if not measured:
+        return "search transfer sizes not measured (they need Playwright and Chromium: `make browser`)"
+    queries = [q for q, _ in measured[0].search_kb]
+    lines = ["| stations | " + " | ".join(f"{q} ({'first' if n == 0 else 'later'})" for n, q in enumerate(queries))
+             + " | within budget |", "|---:" * (len(queries) + 1) + "|---|"]
+    for r in measured:
+        kb = [size for _, size in r.search_kb]
+        ok = kb[0] <= FIRST_QUERY_KB and all(size <= LATER_QUERY_KB for size in kb[1:])
+        lines.append(f"| {r.size} | " + " | ".join(f"{size:.1f} KB" for size in kb) + f" | {'yes' if ok else '**no**'} |")
+    return "\n".join(lines)
 
 
 def slopes(results: list[Result], what: str = "wall") -> tuple[float | None, float | None]:
@@ -443,6 +477,7 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results), flush=True)
     if any(r.edits for r in results):
         print("\n" + incremental_table(results), flush=True)
+    print("\n" + search_table(results), flush=True)
     if any(r.identical is False for r in results):
         print("FAIL: an incremental build differs from the full build of the same data", file=sys.stderr)
         return 1

@@ -14,6 +14,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402
 import run  # noqa: E402
+import search_weight  # noqa: E402
 
 
 def test_province_preset_has_the_provinces_shape() -> None:
@@ -62,3 +63,18 @@ def test_bench_rebuilds_incrementally_and_compares_with_a_full_build(tmp_path: P
         assert reused > 100 and search == "no"  # both edits change HTML that pagefind reads (one shard at 60 stations)
     text = run.incremental_table([result])
     assert "| 60 | one station's phone |" in text and "byte-identical" in text
+    # and what a search transfers on the full build, in Chromium (the test set has it)
+    assert [q for q, _ in result.search_kb] == list(search_weight.DEFAULT_QUERIES)
+    assert all(kb > 0 for _, kb in result.search_kb) and result.search_kb[0][1] > 50
+
+
+def test_bench_prints_what_a_search_transfers_against_the_budgets() -> None:
+    def result(kb: list[float]) -> run.Result:
+        return run.Result(size=100, pages=300, wall=3.0, cpu=3.0, generate=1.0, rss_mb=1, pagefind_rss_mb=1,
+                          index_mb=1, site_mb=1, times={}, cpus={}, warnings=0, load_avg=1.0,
+                          search_kb=list(zip(("养老", "老人", "社区"), kb)))
+    text = run.search_table([result([404.0, 73.0, 99.9]), result([404.0, 73.0, 100.1])])
+    assert "| 养老 (first) | 老人 (later) | 社区 (later) |" in text
+    assert "| 100 | 404.0 KB | 73.0 KB | 99.9 KB | yes |" in text
+    assert "| 100 | 404.0 KB | 73.0 KB | 100.1 KB | **no** |" in text
+    assert "not measured" in run.search_table([result([])])
