@@ -28,10 +28,10 @@ FILTERED = [("服务", {"county": "西山县"}), ("社区", {"group": "残疾人
             ("站", {"level": "村(社区)服务室", "domain": "心理健康"})]
 
 # Pagefind widens a query word to the words it starts among the chunks loaded so far, so what a
-# query finds depends on where chunks are cut; joined, they are cut our way (shards._write_chunks).
-# Every chunk is loaded first, so that both indexes answer from all their words. Scores are not
-# compared: they too move with the cut, even with every chunk loaded (the sample's words joined
-# into one chunk or into many score 乡土社会工作服务中心 differently), which
+# query finds depends on where chunks are cut, and a join cuts at its word ranges where one run
+# does not. Every chunk is loaded first, so that both indexes answer from all their words. Scores
+# are not compared: they too move with the cut, even with every chunk loaded (the sample's words
+# joined into one chunk or into many score 乡土社会工作服务中心 differently), which
 # test_joined_index_holds_the_same_words shows is not a difference in the words.
 PRELOAD_JS = """async (starts) => {
   const pf = await import(new URL("../pagefind/pagefind.js", location.href).href);
@@ -106,31 +106,12 @@ def _words(site: Path) -> list[list]:
 
 
 def test_joined_index_holds_the_same_words(built_site: Path, joined: Path) -> None:
-    """Joined, and cut into chunks our way, the index holds the words of one pagefind run, each on
-    the same pages at the same locations: only which words share a chunk file differs."""
+    """Joined, the index holds the words of one pagefind run, each on the same pages at the same
+    locations: only which words share a chunk file may differ."""
     one, parts = _words(built_site), _words(joined)
     assert [w[0] for w in parts] == [w[0] for w in one]
     assert parts == one
     assert len(one) > 1000
-
-
-def test_a_heavy_word_is_fetched_alone(built_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A word that would overfill a chunk starts its own, so a query for it fetches no other word's
-    locations (社区 on a province's 38,000 pages used to share its 137 KB chunk); every other chunk
-    stays within the weight."""
-    monkeypatch.setattr(shards, "PARALLEL", 1)
-    monkeypatch.setattr(shards, "CHUNK_WEIGHT", 300)
-    _shard(built_site, tmp_path / "site", tmp_path / "store", False, monkeypatch)
-    meta = search.read_index_file(next((tmp_path / "site" / "pagefind").glob("*.pf_meta")))
-    chunks = [search.read_index_file(tmp_path / "site" / "pagefind" / "index" / f"{c[2]}.pf_index")[0]
-              for c in meta[2]]
-    heavy = [w[0] for chunk in chunks for w in chunk if shards.chunk_weight(w) > 300]
-    assert heavy, "the sample has words heavier than the patched weight"
-    for chunk in chunks:
-        if len(chunk) > 1:
-            assert sum(shards.chunk_weight(w) for w in chunk) <= 300, [w[0] for w in chunk]
-    alone = {chunk[0][0] for chunk in chunks if len(chunk) == 1}
-    assert set(heavy) <= alone
 
 
 def test_joined_index_lists_the_same_choices(built_site: Path, joined: Path) -> None:

@@ -42,7 +42,7 @@ from sgz_portal.site.search import SearchIndexError
 
 SHARD_FILES = 8_000  # HTML files per shard: pagefind peaks near 1 GB on a province's shard
 PARALLEL = max(1, min(2, os.cpu_count() or 1))
-CHUNK_WEIGHT = 20_000  # pagefind's own size of an index chunk: locations + 1 per page (here meta locations too)
+CHUNK_WEIGHT = 20_000  # pagefind's own cut between index chunks: locations + 1 per page
 JOIN_PARTS = 2  # word ranges joined side by side; fixed, so that the index is the same on any machine
 CHUNK_GZIP = 6  # pagefind's own level: level 9 made chunks 3.8 % smaller and took 6 times as long (36 s for a province)
 ENTRY = "pagefind-entry.json"
@@ -335,33 +335,25 @@ def _remapped(shard_pages: list[Any], field_map: list[int]) -> list[Any]:
 
 
 def _write_chunks(words: Iterator[list[Any]], folder: Path, lang: str) -> list[list[str]]:
-    """Cut the words into chunk files of about CHUNK_WEIGHT; [first word, last word, file] per
-    chunk (the caller shortens them as pagefind does, across ranges). Unlike pagefind, which cuts
-    after the word that fills a chunk, a word that would overfill one starts the next, so a word on
-    most pages (社区 on a province's stations) is fetched alone, not with the words before it.
-    Pagefind widens a query word to the words it starts only among the chunks loaded, so the cut
-    can change what a query finds, as pagefind's own cut does; the words are the same.
-    Names are longer than pagefind's 7 digits: ranges are written side by side, and must not meet
-    on a name."""
+    """Cut the words into chunk files as pagefind does; [first word, last word, file] per chunk
+    (the caller shortens them as pagefind does, across ranges). Pagefind widens a query word to the
+    longer words it starts only within the one chunk whose range holds the word, so the cut decides
+    what a prefix finds: starting a new chunk with every heavy word (社区 alone) made a province's
+    later queries lighter but lost a third of the service names, whose single-character pieces (帮,
+    扶) no longer reached 帮扶 (bench/README.md). Names are longer than pagefind's 7 digits: ranges
+    are written side by side, and must not meet on a name."""
     chunks: list[list[str]] = []
     batch: list[Any] = []
     weight = 0
     for word in words:
-        heft = chunk_weight(word)
-        if batch and weight + heft > CHUNK_WEIGHT:
+        batch.append(word)
+        weight += sum(len(entry[1]) + 1 for entry in word[1])
+        if weight >= CHUNK_WEIGHT:
             chunks.append(_chunk(batch, folder, lang))
             batch, weight = [], 0
-        batch.append(word)
-        weight += heft
     if batch:
         chunks.append(_chunk(batch, folder, lang))
     return chunks
-
-
-def chunk_weight(word: list[Any]) -> int:
-    """What a word adds to its chunk: its locations and meta locations, and 1 per page (pagefind
-    counts no meta locations; the words of the hidden search forms have nothing else)."""
-    return sum(len(entry[1]) + len(entry[2]) + 1 for entry in word[1])
 
 
 def _chunk(batch: list[Any], folder: Path, lang: str) -> list[str]:
