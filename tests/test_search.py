@@ -186,3 +186,19 @@ def test_station_pages_index_what_the_station_is_not_what_it_offers(site: Path) 
     assert checked > 50
     qingshi = stations["/stations/dongcheng-qingshi/"]["meta"]["more"].split()
     assert "银发互助会" in qingshi and "老人" in qingshi  # an organisation it works with; a group it serves
+
+
+def test_agency_pages_index_what_the_agency_is_not_what_it_runs(site: Path) -> None:
+    """An agency page lists its stations and projects for reading; indexed, a county agency's 200
+    station names put it above a village's own page for the village's name (province recall)."""
+    agencies = {url: f["content"] for url, f in _indexed(site).items() if url.startswith("/agencies/") and url != "/agencies/"}
+    assert agencies
+    checked = 0
+    for url, text in agencies.items():
+        html = (site / url.strip("/") / "index.html").read_text(encoding="utf-8")
+        for heading in ("st-h", "pr-h"):
+            listed = html.split(f'aria-labelledby="{heading}"', 1)[1].split("</section>", 1)[0]
+            for name in re.findall(r'<a href="[^"]*">([^<]+)</a>', listed):
+                assert name not in text, (url, name)
+                checked += 1
+    assert checked > 10
