@@ -338,10 +338,10 @@ def _write_chunks(words: Iterator[list[Any]], folder: Path, lang: str) -> list[l
     """Cut the words into chunk files as pagefind does; [first word, last word, file] per chunk
     (the caller shortens them as pagefind does, across ranges). Pagefind widens a query word to the
     longer words it starts only within the one chunk whose range holds the word, so the cut decides
-    what a prefix finds: starting a new chunk with every heavy word (社区 alone) made a province's
-    later queries lighter but lost a third of the service names, whose single-character pieces (帮,
-    扶) no longer reached 帮扶 (bench/README.md). Names are longer than pagefind's 7 digits: ranges
-    are written side by side, and must not meet on a name."""
+    what a prefix finds: starting a new chunk with every heavy word made some of a province's later
+    queries lighter, but twice as many service names found nothing, their single-character pieces
+    (帮 of 个案帮扶) no longer reaching 帮扶 (bench/README.md). Names are longer than pagefind's 7
+    digits: ranges are written side by side, and must not meet on a name."""
     chunks: list[list[str]] = []
     batch: list[Any] = []
     weight = 0
