@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,6 +35,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import yaml  # noqa: E402
 from generate import PRESETS, generate, stations_of  # noqa: E402
+from search_weight import DEFAULT_QUERIES  # noqa: E402
 
 DEFAULT_SIZES = ("province",)
 CHROMIUM = "/usr/bin/chromium"  # Debian's, as the browser tests use
@@ -332,17 +335,17 @@ def measure(size: int, work: Path, seed: int, portal: Path = ROOT, preset: str =
 
 def search_weight(site: Path) -> list[tuple[str, float]] | None:
     """KB that search_weight.py's queries transfer on the built site, in Chromium (the first on a
-    cold cache, wasm included); None where Playwright or Chromium is missing (`make browser`)."""
-    try:
-        import playwright  # noqa: F401  (only the test set installs it)
-        from search_weight import DEFAULT_QUERIES, chromium, served, transfers
-    except ImportError:
+    cold cache, wasm included), measured in a child process as the builds are (Playwright's sync
+    API refuses to start inside a process that already runs it, such as a test session); None
+    where Playwright or Chromium is missing (`make browser`)."""
+    if importlib.util.find_spec("playwright") is None or not Path(CHROMIUM).exists():
         return None
-    if not Path(CHROMIUM).exists():
-        return None
-    with served(site) as url, chromium() as browser:
-        sizes = transfers(browser, url + "search/", DEFAULT_QUERIES)
-    return [(query, size / 1024) for query, size in zip(DEFAULT_QUERIES, sizes)]
+    done = subprocess.run([sys.executable, str(Path(__file__).with_name("search_weight.py")), str(site),
+                           *DEFAULT_QUERIES], capture_output=True, text=True)
+    sizes = re.findall(r"query (\S+): ([0-9.]+) KB", done.stdout)
+    if done.returncode != 0 or len(sizes) != len(DEFAULT_QUERIES):
+        raise RuntimeError(f"search_weight.py failed:\n{done.stdout}{done.stderr[-4000:]}")
+    return [(query, float(kb)) for query, kb in sizes]
 
 
 def search_table(results: list[Result]) -> str:
