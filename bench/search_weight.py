@@ -21,6 +21,8 @@ from typing import Any
 from urllib.parse import quote
 
 DEFAULT_QUERIES = ("养老", "老人", "心理", "儿童", "社区", "调解")
+FIRST_BUDGET, LATER_BUDGET = 500_000, 100_000  # issue 11: bytes the first query and each later one may transfer
+CHROMIUM = "/usr/bin/chromium"  # Debian's, as the browser tests use
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
@@ -87,7 +89,7 @@ def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                              args=CHROMIUM_ARGS)
         try:
             yield browser

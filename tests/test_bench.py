@@ -73,8 +73,9 @@ def test_bench_prints_what_a_search_transfers_against_the_budgets() -> None:
         return run.Result(size=100, pages=300, wall=3.0, cpu=3.0, generate=1.0, rss_mb=1, pagefind_rss_mb=1,
                           index_mb=1, site_mb=1, times={}, cpus={}, warnings=0, load_avg=1.0,
                           search_kb=list(zip(("养老", "老人", "社区"), kb)))
-    text = run.search_table([result([404.0, 73.0, 99.9]), result([404.0, 73.0, 100.1])])
+    # the budgets are search_weight.py's, in bytes (100,000 = 97.66 KB of 1,024 bytes)
+    text = run.search_table([result([404.0, 73.0, 97.6]), result([404.0, 73.0, 97.7])])
     assert "| 养老 (first) | 老人 (later) | 社区 (later) |" in text
-    assert "| 100 | 404.0 KB | 73.0 KB | 99.9 KB | yes |" in text
-    assert "| 100 | 404.0 KB | 73.0 KB | 100.1 KB | **no** |" in text
+    assert "| 100 | 404.0 KB | 73.0 KB | 97.6 KB | yes |" in text
+    assert "| 100 | 404.0 KB | 73.0 KB | 97.7 KB | **no** |" in text
     assert "not measured" in run.search_table([result([])])

@@ -9,8 +9,8 @@ from urllib.parse import quote
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 from search_weight import DEFAULT_QUERIES, transfers
-
-FIRST, LATER = 500_000, 100_000
+from search_weight import FIRST_BUDGET as FIRST
+from search_weight import LATER_BUDGET as LATER
 
 
 def test_first_and_later_queries_are_light(browser, site_url) -> None:

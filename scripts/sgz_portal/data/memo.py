@@ -74,8 +74,12 @@ class Memo:
         """Remove other namespaces, and entries of this one that no run used for KEEP_SECONDS."""
         if self.root.is_dir():
             for other in self.root.iterdir():
-                if other != self.folder:
-                    shutil.rmtree(other, ignore_errors=True) if other.is_dir() else other.unlink(missing_ok=True)
+                if other == self.folder:
+                    continue
+                if other.is_dir():
+                    shutil.rmtree(other, ignore_errors=True)
+                else:
+                    other.unlink(missing_ok=True)
         oldest = time.time() - KEEP_SECONDS
         for path in self.folder.glob("*/*"):
             with contextlib.suppress(OSError):  # gone already: another build pruned it
