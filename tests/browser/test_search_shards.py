@@ -64,6 +64,15 @@ def joined(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         yield root / "site"
 
 
+@pytest.fixture(scope="module")
+def one_run(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample indexed by one pagefind run, as it wrote it (the build joins even one shard)."""
+    site = tmp_path_factory.mktemp("one-run") / "site"
+    shutil.copytree(built_site, site, ignore=shutil.ignore_patterns("pagefind"))
+    search.index(site)
+    return site
+
+
 def _results(browser, site: Path, cases: list[tuple[str, dict[str, str]]]) -> list[list[list]]:
     with served(site) as url:
         page = browser.new_page()
@@ -76,9 +85,9 @@ def _results(browser, site: Path, cases: list[tuple[str, dict[str, str]]]) -> li
             page.close()
 
 
-def test_joined_shards_answer_as_one_index(browser, built_site: Path, joined: Path) -> None:
+def test_joined_shards_answer_as_one_index(browser, one_run: Path, joined: Path) -> None:
     cases = [(q, {}) for q in QUERIES] + FILTERED
-    one, parts = _results(browser, built_site, cases), _results(browser, joined, cases)
+    one, parts = _results(browser, one_run, cases), _results(browser, joined, cases)
     assert sum(1 for found in one if found) > len(cases) * 3 // 4  # the queries do find things
     for (query, filters), expected, got in zip(cases, one, parts):
         assert dict(got).keys() == dict(expected).keys(), (query, filters)
@@ -91,24 +100,28 @@ def _fragment(path: Path) -> dict:
 
 
 def _words(site: Path) -> list[list]:
-    """Every word of a bundle with its pages (by URL) and locations, in index order, whatever the chunks."""
+    """Every word of a bundle with its pages (by URL) and locations, in word order, whatever the
+    chunks. A light word may be in more than one chunk (shards._copy_light_words): every copy is
+    the same entry."""
     meta = search.read_index_file(next((site / "pagefind").glob("*.pf_meta")))
     urls = [_fragment(site / "pagefind" / "fragment" / f"{name}.pf_fragment")["url"] for name, _ in meta[1]]
-    out = []
+    out: dict[str, list] = {}
     for _, _, name in meta[2]:
         for word, pages, *rest in search.read_index_file(site / "pagefind" / "index" / f"{name}.pf_index")[0]:
             number, postings = 0, []
             for delta, locations, meta_locations in pages:
                 number += delta
                 postings.append([urls[number], locations, meta_locations])
-            out.append([word, sorted(postings), *rest])
-    return out
+            entry = [word, sorted(postings), *rest]
+            assert out.setdefault(word, entry) == entry, word
+    return [out[word] for word in sorted(out)]
 
 
-def test_joined_index_holds_the_same_words(built_site: Path, joined: Path) -> None:
+@pytest.mark.parametrize("shards_of", ["40 files", "the whole site"])
+def test_joined_index_holds_the_same_words(one_run: Path, joined: Path, built_site: Path, shards_of: str) -> None:
     """Joined, the index holds the words of one pagefind run, each on the same pages at the same
-    locations: only which words share a chunk file may differ."""
-    one, parts = _words(built_site), _words(joined)
+    locations: only which words share a chunk file may differ (the build joins even one shard)."""
+    one, parts = _words(one_run), _words(joined if shards_of == "40 files" else built_site)
     assert [w[0] for w in parts] == [w[0] for w in one]
     assert parts == one
     assert len(one) > 1000

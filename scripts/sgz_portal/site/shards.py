@@ -2,12 +2,13 @@
 
 Pagefind keeps everything it indexes in memory until it writes: 8.8 GB for the 38,000 indexed pages
 of a 34,304-station province, growing faster than the page count. And it has no incremental mode:
-after one phone number changed it read all 75,000 HTML files again. So a site of more than
-`SHARD_FILES` HTML files is split into shards by a hash of each file's path (a page stays in its
+after one phone number changed it read all 75,000 HTML files again. So a site is split into
+shards of at most `SHARD_FILES` HTML files by a hash of each file's path (a page stays in its
 shard whatever happens to other pages), each shard is indexed by its own pagefind process (up to
 `PARALLEL` at a time), and the shards' bundles are joined: the same pages, words, filters and meta
-fields as one pagefind run over the whole site, so the browser downloads and ranks as before
-(tests/browser/test_search_shards.py compares the results and scores in Chromium). A shard whose
+fields as one pagefind run over the whole site (tests/browser/test_search_shards.py compares the
+words, and the pages found in Chromium). Joining also copies light words into the chunks where the
+browser looks for them (_copy_light_words), so even a small site, one shard, is joined. A shard whose
 HTML files are byte for byte those it was indexed from is taken from the store (the build cache,
 `search/` in `.cache/sgz-portal/`) instead of being indexed again.
 
@@ -23,6 +24,7 @@ file is checked):
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import heapq
@@ -44,6 +46,11 @@ SHARD_FILES = 8_000  # HTML files per shard: pagefind peaks near 1 GB on a provi
 PARALLEL = max(1, min(2, os.cpu_count() or 1))
 CHUNK_WEIGHT = 20_000  # pagefind's own cut between index chunks: locations + 1 per page
 JOIN_PARTS = 2  # word ranges joined side by side; fixed, so that the index is the same on any machine
+# Words copied into the chunk the browser loads for their first characters (_copy_light_words):
+# those on at most LIGHT_PAGES pages (names and their suffix forms: 帮扶资源链接 ends two service
+# names; with 1, eight of 30 service names still found nothing), for their first COPY_PREFIX characters.
+LIGHT_PAGES = 16
+COPY_PREFIX = 2
 CHUNK_GZIP = 6  # pagefind's own level: level 9 made chunks 3.8 % smaller and took 6 times as long (36 s for a province)
 ENTRY = "pagefind-entry.json"
 UNJOINABLE_EXIT = 3  # a range process met what joining does not know
@@ -79,13 +86,14 @@ def shard_key(files: list[tuple[str, str]]) -> str:
 
 def index(site_dir: Path, store: Path | None = None, reuse: bool = True,
           files: list[tuple[str, str]] | None = None) -> int:
-    """Write site_dir/pagefind/, as search.index does. Small sites are indexed in one run. Larger
-    ones in shards, kept in `store` (when given) for the next build; with `reuse`, a stored shard
-    with the same files is not indexed again. `files`: html_files(site_dir), if already known.
-    Returns the number of shards taken from the store."""
+    """Write site_dir/pagefind/, as search.index does: in shards of at most SHARD_FILES files (a
+    small site is one shard), kept in `store` (when given) for the next build, then joined (which
+    also copies light words where the browser looks for them, _copy_light_words); with `reuse`, a
+    stored shard with the same files is not indexed again. `files`: html_files(site_dir), if already
+    known. Returns the number of shards taken from the store."""
     files = html_files(site_dir) if files is None else files
     count = math.ceil(len(files) / SHARD_FILES)
-    if count <= 1:
+    if count == 0:
         search.index(site_dir)
         return 0
     groups: list[list[tuple[str, str]]] = [[] for _ in range(count)]
@@ -241,7 +249,52 @@ def _join_words(parts: list[tuple[Path, dict[str, Any]]], metas: list[Any], offs
     chunks = [chunk for piece in pieces for chunk in piece]
     for before, after in zip(chunks, chunks[1:]):
         before[1], after[0] = _prefixes(before[1], after[0])
+    return _copy_light_words(chunks, out / "index", lang)
+
+
+def _copy_light_words(chunks: list[list[str]], folder: Path, lang: str) -> list[list[str]]:
+    """Copy each light word (on at most LIGHT_PAGES pages: names and their suffix forms) into the
+    chunks the browser loads for its first COPY_PREFIX characters, where those are not its own.
+
+    The browser cuts a Chinese query into pieces of one or two characters (柳龙镇 -> 柳 龙 镇),
+    loads for each piece the one chunk whose range holds it, and widens the piece only to the longer
+    words of that chunk. A page whose name begins with the piece (柳龙镇门潭村, searchterms.py) is
+    found only if that word is there. Pagefind ends a chunk right after every heavy word, so 柳, on
+    5,626 pages of a province, ended its chunk and every longer word beginning with 柳 sat in the
+    next one: 12 of 40 station names were missed. Keeping such families in one chunk instead made
+    the chunk of 社区 carry 社工 and weigh 135 KB; a copy of the light words costs bytes, not chunks.
+    A word loaded twice is the same entry twice: the browser keeps one (a map by word)."""
+    tops = [chunk[1] for chunk in chunks]
+    extra: dict[int, dict[str, list[Any]]] = {}
+    for n, chunk in enumerate(chunks):
+        # A piece sorts before the chunk holding a word it begins only where the chunk's start
+        # begins with the piece and is longer (柳东 for 柳): no other chunk need be read.
+        pieces = [chunk[0][:length] for length in range(1, min(len(chunk[0]), COPY_PREFIX + 1))]
+        if not pieces:
+            continue
+        for word in search.read_index_file(folder / f"{chunk[2]}.pf_index")[0]:
+            if not word[0].startswith(pieces[0]):
+                break  # words are in order: past the pieces' words
+            if len(word[1]) > LIGHT_PAGES:
+                continue
+            for piece in pieces:
+                loaded = _loaded(chunks, tops, piece)
+                if word[0].startswith(piece) and loaded is not None and loaded != n:
+                    extra.setdefault(loaded, {})[word[0]] = word
+    for n, words in sorted(extra.items()):
+        path = folder / f"{chunks[n][2]}.pf_index"
+        own = search.read_index_file(path)[0]
+        merged = sorted({**words, **{w[0]: w for w in own}}.values(), key=lambda w: w[0])
+        path.unlink()
+        chunks[n][2] = search.write_index_file(folder, lang, ".pf_index", [merged], 12, CHUNK_GZIP)
     return chunks
+
+
+def _loaded(chunks: list[list[str]], tops: list[str], piece: str) -> int | None:
+    """The chunk the browser loads for `piece`: the first whose range holds it (pagefind's
+    request_indexes), found by bisection since ranges are in order and do not overlap."""
+    n = bisect.bisect_left(tops, piece)
+    return n if n < len(chunks) and chunks[n][0] <= piece else None
 
 
 @dataclasses.dataclass(frozen=True)
