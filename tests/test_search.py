@@ -166,7 +166,8 @@ def test_station_pages_index_what_the_station_is_not_what_it_offers(site: Path) 
     """A station page lists its services and shows its level for reading, but neither is indexed
     (both are filters): at province scale the service names put 社区 and 儿童 on nearly every
     station, made a later query fetch 167 KB and pushed a service's own page below the stations
-    offering it. Its places, groups and community organisations still find it (search forms)."""
+    offering it. Its places and community organisations still find it (search forms); the groups and
+    domains of its services do not."""
     stations = {url: f for url, f in _indexed(site).items() if url.startswith("/stations/") and url != "/stations/"}
     assert len(stations) > 20
     checked = 0
@@ -179,13 +180,59 @@ def test_station_pages_index_what_the_station_is_not_what_it_offers(site: Path) 
         elsewhere = before + after  # a description may name a service: that is the station's own text
         text, forms = fragment["content"], fragment["meta"]["more"].split()
         assert level not in text, url
+        # nor its service commitments, the same few phrases on every station (首问负责: 41 KB of
+        # index that every query for 调解 fetched on a province)
+        assert "首问负责" not in text, url
         for name in offered:
             if name not in elsewhere:
                 assert name not in text and name not in forms, (url, name)
                 checked += 1
     assert checked > 50
     qingshi = stations["/stations/dongcheng-qingshi/"]["meta"]["more"].split()
-    assert "银发互助会" in qingshi and "老人" in qingshi  # an organisation it works with; a group it serves
+    assert "银发互助会" in qingshi  # an organisation it works with
+    # nor the groups and domains of its services: on a province a group's name matched 22,000 stations
+    assert not {"老年人", "老人", "年人", "养老服务", "老服务"} & set(qingshi)
+
+
+def test_station_pages_index_their_own_name_not_the_stations_and_agency_they_link_to(site: Path) -> None:
+    """The parent station, the stations below and the operating agency are links for reading: indexed,
+    a county hub's 17 township names and every station's agency made the hub a long page that
+    matched every township's name, and put it below its townships for the county's own name
+    (province recall). Each is found through its own page."""
+    stations = {url: f["content"] for url, f in _indexed(site).items() if url.startswith("/stations/") and url != "/stations/"}
+    linked = 0
+    for url, text in stations.items():
+        html = (site / url.strip("/") / "index.html").read_text(encoding="utf-8")
+        names = re.findall(r'<dt>(?:上级站点|运营机构)</dt><dd[^>]*><a href="[^"]*">([^<]+)</a>', html)
+        if 'aria-labelledby="children-h"' in html:
+            below = html.split('aria-labelledby="children-h"', 1)[1].split("</section>", 1)[0]
+            names += re.findall(r'<a href="[^"]*stations/[^"]+">([^<]+)</a>', below)
+        forms = re.findall(r'data-pagefind-meta="(?:name|more)">([^<]*)<', html)
+        for name in set(names):
+            # named only where it links, and in the search forms (which never reach the page text)
+            if html.count(name) == names.count(name) + sum(f.split().count(name) for f in forms):
+                assert name not in text, (url, name)
+                linked += 1
+    assert linked > 40
+
+
+def test_a_station_carries_its_place_as_a_word_of_its_own(site: Path) -> None:
+    """北岭县社会工作服务总站 stands for 北岭县: the place's forms stay whole in the name field, so that
+    a query for the county ranks its hub above the stations whose longer names begin with it
+    (searchterms.index_terms, `place`)."""
+    hub = _indexed(site)["/stations/beiling/"]["meta"]["name"].split()
+    assert {"北岭县", "岭县", "县", "北岭县社会工作服务总站"} <= set(hub)
+
+
+def test_a_project_title_finds_the_project_without_ranking_it_as_a_name(site: Path) -> None:
+    """Titles repeat their station's name (××街道社会工作服务站运营项目): as names, a county's 17 projects
+    outranked its hub for the county's name (province recall). They find the project from `more`."""
+    projects = {url: f for url, f in _indexed(site).items() if url.startswith("/projects/") and url.count("/") == 3}
+    assert len(projects) > 3
+    for url, fragment in projects.items():
+        assert not fragment["meta"].get("name", "").split(), url
+        words = re.findall(r"[\u4e00-\u9fff]+", fragment["meta"]["title"])  # forms stop at （）
+        assert words and words[0] in fragment["meta"]["more"].split(), url
 
 
 def test_agency_pages_index_what_the_agency_is_not_what_it_runs(site: Path) -> None:

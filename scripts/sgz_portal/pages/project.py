@@ -236,7 +236,10 @@ def view(ctx: Context, pid: str) -> ProjectView:
         corrections=[(c.date.isoformat(), c.note) for c in sorted(pr.corrections, key=lambda c: c.date)],
         attachments=_attachments(pr), as_of=p.site.as_of.isoformat(),
         county=ctx.county_name(p.stations[pr.stations[0]].region),
-        search_terms=index_terms([pr.title], [p.stations[s].name for s in pr.stations]),
+        # a project is findable by its title, but the title does not rank it as a name does: titles
+        # repeat their station's name (××街道社会工作服务站运营项目), and a county's 17 projects
+        # outranked its hub for the county's name (province recall, issue 11)
+        search_terms=index_terms([], [pr.title, *(p.stations[s].name for s in pr.stations)]),
         findings=ctx.findings.get(pid, []),
     )
 

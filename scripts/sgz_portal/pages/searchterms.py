@@ -56,8 +56,12 @@ def _extended(pool: list[str], word: str) -> bool:
     return i < len(pool) and pool[i].startswith(word)
 
 
-def index_terms(names: Iterable[str], more: Iterable[str] = ()) -> SearchTerms:
-    """`names`: what the page is (its name; a service's domain and groups); `more`: what else finds it."""
-    name_forms = _longest(f for p in names for f in forms(p))
+def index_terms(names: Iterable[str], more: Iterable[str] = (), place: str = "") -> SearchTerms:
+    """`names`: what the page is (its name; a service's domain and groups); `more`: what else finds
+    it. `place`: the place a station stands for (隆寿区, 门潭村), whose forms stay in `name` although
+    longer words begin with them: pagefind scores a prefix match by how much of the word it covers,
+    so a short word ranks its page first for the place's name. Without it a county's hub
+    (隆寿区社会工作服务总站) came after its township stations (隆寿区宝收街道社会工作服务站)."""
+    name_forms = sorted(set(_longest(f for p in names for f in forms(p))) | set(forms(place)))
     more_forms = _longest((f for p in more for f in forms(p)), covered=name_forms)
     return SearchTerms(name=" ".join(name_forms), more=" ".join(more_forms))
