@@ -28,6 +28,7 @@ import bisect
 import dataclasses
 import hashlib
 import heapq
+import itertools
 import json
 import math
 import os
@@ -252,7 +253,7 @@ def _join_words(parts: list[tuple[Path, dict[str, Any]]], metas: list[Any], offs
     return _copy_light_words(chunks, out / "index", lang)
 
 
-def _copy_light_words(chunks: list[list[str]], folder: Path, lang: str) -> list[list[str]]:
+def _copy_light_words(chunks: list[list[Any]], folder: Path, lang: str) -> list[list[str]]:
     """Copy each light word (on at most LIGHT_PAGES pages: names and their suffix forms) into the
     chunks the browser loads for its first COPY_PREFIX characters, where those are not its own.
 
@@ -268,15 +269,10 @@ def _copy_light_words(chunks: list[list[str]], folder: Path, lang: str) -> list[
     extra: dict[int, dict[str, list[Any]]] = {}
     for n, chunk in enumerate(chunks):
         # A piece sorts before the chunk holding a word it begins only where the chunk's start
-        # begins with the piece and is longer (柳东 for 柳): no other chunk need be read.
+        # begins with the piece and is longer (柳东 for 柳): only such words, at the start of
+        # their chunk, can need copying, and _chunk set them aside when it wrote the chunk.
         pieces = [chunk[0][:length] for length in range(1, min(len(chunk[0]), COPY_PREFIX + 1))]
-        if not pieces:
-            continue
-        for word in search.read_index_file(folder / f"{chunk[2]}.pf_index")[0]:
-            if not word[0].startswith(pieces[0]):
-                break  # words are in order: past the pieces' words
-            if len(word[1]) > LIGHT_PAGES:
-                continue
+        for word in chunk[3] if pieces else ():
             for piece in pieces:
                 loaded = _loaded(chunks, tops, piece)
                 if word[0].startswith(piece) and loaded is not None and loaded != n:
@@ -287,7 +283,7 @@ def _copy_light_words(chunks: list[list[str]], folder: Path, lang: str) -> list[
         merged = sorted({**words, **{w[0]: w for w in own}}.values(), key=lambda w: w[0])
         path.unlink()
         chunks[n][2] = search.write_index_file(folder, lang, ".pf_index", [merged], 12, CHUNK_GZIP)
-    return chunks
+    return [chunk[:3] for chunk in chunks]
 
 
 def _loaded(chunks: list[list[str]], tops: list[str], piece: str) -> int | None:
@@ -310,7 +306,7 @@ class _RangeTask:
     lang: str
 
 
-def _run_ranges(tasks: list[_RangeTask], scratch: Path) -> list[list[list[str]]]:
+def _run_ranges(tasks: list[_RangeTask], scratch: Path) -> list[list[list[Any]]]:
     """Each range in its own process (`python -m sgz_portal.site.shards TASK RESULT`): a plain
     child, not multiprocessing, whose spawn would import `python -m sgz_portal` again and run the
     command a second time."""
@@ -335,7 +331,7 @@ def _run_ranges(tasks: list[_RangeTask], scratch: Path) -> list[list[list[str]]]
     return pieces
 
 
-def _join_range(task: _RangeTask) -> list[list[str]]:
+def _join_range(task: _RangeTask) -> list[list[Any]]:
     streams = [_words(Path(bundle), starts, names, n, task.lo, task.hi)
                for n, (bundle, starts, names) in enumerate(task.shards)]
     return _write_chunks(_joined_words(streams, task.offsets, task.field_maps), Path(task.folder), task.lang)
@@ -387,15 +383,15 @@ def _remapped(shard_pages: list[Any], field_map: list[int]) -> list[Any]:
             for delta, locations, meta_locations in shard_pages]
 
 
-def _write_chunks(words: Iterator[list[Any]], folder: Path, lang: str) -> list[list[str]]:
-    """Cut the words into chunk files as pagefind does; [first word, last word, file] per chunk
+def _write_chunks(words: Iterator[list[Any]], folder: Path, lang: str) -> list[list[Any]]:
+    """Cut the words into chunk files as pagefind does; _chunk's list per chunk
     (the caller shortens them as pagefind does, across ranges). Pagefind widens a query word to the
     longer words it starts only within the one chunk whose range holds the word, so the cut decides
     what a prefix finds: starting a new chunk with every heavy word made some of a province's later
     queries lighter, but twice as many service names found nothing, their single-character pieces
     (帮 of 个案帮扶) no longer reaching 帮扶 (bench/README.md). Names are longer than pagefind's 7
     digits: ranges are written side by side, and must not meet on a name."""
-    chunks: list[list[str]] = []
+    chunks: list[list[Any]] = []
     batch: list[Any] = []
     weight = 0
     for word in words:
@@ -409,8 +405,13 @@ def _write_chunks(words: Iterator[list[Any]], folder: Path, lang: str) -> list[l
     return chunks
 
 
-def _chunk(batch: list[Any], folder: Path, lang: str) -> list[str]:
-    return [batch[0][0], batch[-1][0], search.write_index_file(folder, lang, ".pf_index", [batch], 12, CHUNK_GZIP)]
+def _chunk(batch: list[Any], folder: Path, lang: str) -> list[Any]:
+    """[first word, last word, file, the light words it begins with that may need copying]: those
+    sharing the first character of its first word, which are at its start (_copy_light_words)."""
+    head = batch[0][0][:1]
+    starting = itertools.takewhile(lambda w: w[0].startswith(head), batch)
+    light = [w for w in starting if len(w[1]) <= LIGHT_PAGES]
+    return [batch[0][0], batch[-1][0], search.write_index_file(folder, lang, ".pf_index", [batch], 12, CHUNK_GZIP), light]
 
 
 def _prefixes(a: str, b: str) -> tuple[str, str]:
