@@ -272,10 +272,11 @@ def _copy_light_words(chunks: list[list[Any]], folder: Path, lang: str) -> list[
         # begins with the piece and is longer (柳东 for 柳): only such words, at the start of
         # their chunk, can need copying, and _chunk set them aside when it wrote the chunk.
         pieces = [chunk[0][:length] for length in range(1, min(len(chunk[0]), COPY_PREFIX + 1))]
-        for word in chunk[3] if pieces else ():
-            for piece in pieces:
-                loaded = _loaded(chunks, tops, piece)
-                if word[0].startswith(piece) and loaded is not None and loaded != n:
+        targets = [(piece, loaded) for piece in pieces
+                   if (loaded := _loaded(chunks, tops, piece)) is not None and loaded != n]
+        for word in chunk[3] if targets else ():
+            for piece, loaded in targets:
+                if word[0].startswith(piece):
                     extra.setdefault(loaded, {})[word[0]] = word
     for n, words in sorted(extra.items()):
         path = folder / f"{chunks[n][2]}.pf_index"
