@@ -15,6 +15,7 @@ import cbor2
 import pytest
 
 from sgz_portal import cli
+from sgz_portal.pages.searchterms import HAN
 from sgz_portal.site import search
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -231,7 +232,7 @@ def test_a_project_title_finds_the_project_without_ranking_it_as_a_name(site: Pa
     assert len(projects) > 3
     for url, fragment in projects.items():
         assert not fragment["meta"].get("name", "").split(), url
-        words = re.findall(r"[\u4e00-\u9fff]+", fragment["meta"]["title"])  # forms stop at （）
+        words = HAN.findall(fragment["meta"]["title"])  # forms stop at （）
         assert words and words[0] in fragment["meta"]["more"].split(), url
 
 

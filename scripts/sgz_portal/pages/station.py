@@ -128,7 +128,7 @@ def view(ctx: Context, sid: str) -> StationView:
                                              op.name if op else "",
                                              *(o.name for o in resources.orgs), *(t.name for t in resources.teams),
                                              *(f.link.title for f in resources.funds)],
-                                  place=p.regions[st.region].name if st.region in p.regions else ""),
+                                  place=p.regions[st.region].name),  # a reference validation checked
         qr=station_qr(sid, p.site.base_url), poster_url=poster_url(sid),
         resources=resources,
         findings=ctx.findings.get(sid, []),

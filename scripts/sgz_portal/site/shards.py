@@ -407,8 +407,8 @@ def _write_chunks(words: Iterator[list[Any]], folder: Path, lang: str) -> list[l
 
 
 def _chunk(batch: list[Any], folder: Path, lang: str) -> list[Any]:
-    """[first word, last word, file, the light words it begins with that may need copying]: those
-    sharing the first character of its first word, which are at its start (_copy_light_words)."""
+    """[first word, last word, file, light words that may need copying]: the light words at the
+    chunk's start that share the first character of its first word (_copy_light_words)."""
     head = batch[0][0][:1]
     starting = itertools.takewhile(lambda w: w[0].startswith(head), batch)
     light = [w for w in starting if len(w[1]) <= LIGHT_PAGES]
