@@ -80,10 +80,10 @@ def test_a_changed_phone_rebuilds_its_station_and_matches_a_full_build(project: 
 
 
 def test_a_large_site_reindexes_only_the_shard_that_changed(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Above shards.SHARD_FILES HTML files the index is built in shards (site/shards.py); after a
+    """Above shards.SHARD_FILES indexed pages the index is built in shards (site/shards.py); after a
     phone change only the station page's shard is indexed again, and the site is still byte for
     byte a full build's. The store holds this site's shards only, and goes with its manifest."""
-    monkeypatch.setattr(shards, "SHARD_FILES", 40)
+    monkeypatch.setattr(shards, "SHARD_FILES", 10)
     build(project, "site")
     store = next((project / cache.FOLDER / cache.SEARCH_STORE).iterdir())
     count = len(list(store.iterdir()))
@@ -159,7 +159,7 @@ def test_the_recorded_hashes_are_those_of_the_published_files(project: Path) -> 
     edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
     build(project, "site")
     manifest = json.loads(next((project / cache.FOLDER).glob("*.json")).read_text(encoding="utf-8"))
-    recorded = {dest: digest for dest, (_, digest, _) in manifest["pages"].items()}
+    recorded = {dest: (digest, indexed) for dest, (_, digest, _, indexed) in manifest["pages"].items()}
     assert len(recorded) > 150
     site = project / "site"
     assert shards.html_files(site, recorded) == shards.html_files(site)

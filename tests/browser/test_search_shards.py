@@ -51,7 +51,7 @@ RESULTS_JS = """async ([query, filters]) => {
 
 def _shard(site: Path, into: Path, store: Path, reuse: bool, monkeypatch: pytest.MonkeyPatch) -> int:
     shutil.copytree(site, into, ignore=shutil.ignore_patterns("pagefind"))
-    monkeypatch.setattr(shards, "SHARD_FILES", 40)
+    monkeypatch.setattr(shards, "SHARD_FILES", 10)
     return shards.index(into, store, reuse=reuse)
 
 

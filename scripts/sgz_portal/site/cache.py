@@ -19,7 +19,7 @@ lost since is simply rendered again, without rereading a province's 1.7 GB of un
   handed over as a static file and hard-linked into the new site (site/plugin.py). Hand-written pages (content/) are
   always rendered: they are few; so are generated pages that `nav` names or that a hand-written
   page links to as `x.md` (mkdocs resolves such links only to pages).
-- **The search index** is reused when every HTML file pagefind would read is byte for byte what
+- **The search index** is reused when every HTML file pagefind would index is byte for byte what
   the previous build indexed. Otherwise a small site is indexed again in one pagefind run (it has
   no incremental mode), and a large one shard by shard (site/shards.py): a shard whose files are
   unchanged is taken from `search/` in the cache folder.
@@ -46,7 +46,7 @@ from sgz_portal.data.memo import Memo
 from sgz_portal.site import search, shards
 
 FOLDER = Path(".cache") / "sgz-portal"
-FORMAT = 2  # bump when the manifest's shape changes
+FORMAT = 3  # bump when the manifest's shape changes
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 SEARCH_DIR = search.BUNDLE
 SEARCH_STORE = "search"  # index shards of large sites, one folder per site folder (site/shards.py)
@@ -111,8 +111,8 @@ class Manifest:
     """What one build published into one site folder, as the next build reads it."""
 
     environment: str
-    # dest path -> (page key, file SHA-256, file stamp once written)
-    pages: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    # dest path -> (page key, file SHA-256, file stamp once written, indexed: carries search.MARKER)
+    pages: dict[str, tuple[str, str, str, bool]] = field(default_factory=dict)
     search: str = ""  # search.files_key of the indexed HTML
     search_files: dict[str, str] = field(default_factory=dict)  # pagefind/ file -> sha
 
@@ -130,6 +130,7 @@ class Cache:
         self.search_reused = False
         self.shards_reused = 0  # index shards taken from search_store
         self.html: list[tuple[str, str]] | None = None  # (path, SHA-256) of the HTML indexed, once hashed
+        self.stubs: dict[str, tuple[str, bool]] = {}  # other HTML this build wrote: path -> (SHA-256, indexed)
 
     def _read(self, environment: str) -> Manifest | None:
         try:
@@ -138,7 +139,7 @@ class Cache:
             return None
         if raw.get("format") != FORMAT or raw.get("environment") != environment:
             return None  # another template, dependency or option: a full build
-        pages = {k: (v[0], v[1], v[2]) for k, v in raw.get("pages", {}).items()}
+        pages = {k: (v[0], v[1], v[2], v[3]) for k, v in raw.get("pages", {}).items()}
         return Manifest(environment, pages, raw.get("search", ""), dict(raw.get("search_files", {})))
 
     @property
@@ -165,18 +166,25 @@ class Cache:
         return path
 
     def wrote(self, dest: str, key: str, output: str) -> None:
-        self.new.pages[dest] = (key, sha256(output.encode("utf-8", errors="xmlcharrefreplace")), "")
+        data = output.encode("utf-8", errors="xmlcharrefreplace")
+        self.new.pages[dest] = (key, sha256(data), "", search.MARKER in data)
+
+    def wrote_stub(self, dest: str, text: str) -> None:
+        """An HTML file that is not a page (a redirect stub): known, so not read again to be hashed."""
+        data = text.encode("utf-8")
+        self.stubs[dest] = (sha256(data), search.MARKER in data)
 
     def stamp_pages(self, staging: Path) -> None:
         """Record the stamp of every generated page as written into `staging` (a rename into
         place keeps it); a reused page is stamped again in case it was copied, not linked."""
-        for dest, (key, digest, _) in self.new.pages.items():
-            self.new.pages[dest] = (key, digest, stamp(staging / dest))
+        for dest, (key, digest, _, indexed) in self.new.pages.items():
+            self.new.pages[dest] = (key, digest, stamp(staging / dest), indexed)
 
     def reuse_search(self, staging: Path) -> bool:
         """Copy the previous search index into `staging` if it indexed the same HTML."""
-        self.html = shards.html_files(staging, {dest: digest for dest, (_, digest, _) in self.new.pages.items()})
-        self.new.search = search.files_key(self.html)  # every HTML file pagefind reads
+        known = {**self.stubs, **{dest: (digest, indexed) for dest, (_, digest, _, indexed) in self.new.pages.items()}}
+        self.html = shards.html_files(staging, known)
+        self.new.search = search.files_key(self.html)  # every HTML file pagefind indexes
         old = self.old
         if old is None or not old.search_files or old.search != self.new.search:
             return False

@@ -318,7 +318,10 @@ class PortalPlugin(BasePlugin):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         state = self._require()
-        redirect.write(Path(config.site_dir), specs.redirects(state.portal))
+        stubs = redirect.write(Path(config.site_dir), specs.redirects(state.portal))
+        if state.cache is not None:
+            for rel, text in stubs.items():
+                state.cache.wrote_stub(rel, text)
         site = state.portal.site
         for name, text in sitemap.sitemaps(state.urls, site.base_url, site.as_of,
                                            self.config["sitemap_max_urls"]).items():

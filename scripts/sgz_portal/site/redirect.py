@@ -31,8 +31,14 @@ def stub(r: Redirect) -> str:
             f'<body><p>{title}的页面已合并到<a href="{href}">本村(社区)社会工作服务室的页面</a>。</p></body></html>\n')
 
 
-def write(site_dir: Path, redirects: list[Redirect]) -> None:
+def write(site_dir: Path, redirects: list[Redirect]) -> dict[str, str]:
+    """Write the stubs; returns what was written, by path relative to site_dir."""
+    written = {}
     for r in redirects:
-        path = site_dir / r.path / "index.html"
+        rel = f"{r.path.strip('/')}/index.html"
+        text = stub(r)
+        path = site_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(stub(r), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
+        written[rel] = text
+    return written

@@ -30,6 +30,8 @@ PAGEFIND_VERSION = "1.5.2"
 # Pagefind's ready-made UIs (~420 KB); our search page uses the JS API only (search.js).
 UNUSED_UI = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js")
 BUNDLE = "pagefind"  # the index's folder in the site
+# Once a page carries this attribute, pagefind indexes only the pages that do (shards.html_files).
+MARKER = b"data-pagefind-body"
 FILTER_SEP = "="  # per-value filter name: f"{filter}{FILTER_SEP}{value}" (search.js builds the same)
 FILTER_LIST = "filters.json"  # {filter: [values, sorted]}: what the search page offers to choose
 

@@ -3,7 +3,7 @@
 Pagefind keeps everything it indexes in memory until it writes: 8.8 GB for the 38,000 indexed pages
 of a 34,304-station province, growing faster than the page count. And it has no incremental mode:
 after one phone number changed it read all 75,000 HTML files again. So a site is split into
-shards of at most `SHARD_FILES` HTML files by a hash of each file's path (a page stays in its
+shards of at most `SHARD_FILES` indexed pages (html_files) by a hash of each file's path (a page stays in its
 shard whatever happens to other pages), each shard is indexed by its own pagefind process (up to
 `PARALLEL` at a time), and the shards' bundles are joined: the same pages, words, filters and meta
 fields as one pagefind run over the whole site (tests/browser/test_search_shards.py compares the
@@ -43,7 +43,9 @@ from typing import Any
 from sgz_portal.site import search
 from sgz_portal.site.search import SearchIndexError
 
-SHARD_FILES = 8_000  # HTML files per shard: pagefind peaks near 1 GB on a province's shard
+# Pages per shard: pagefind took 420 MB and 2.7 s on a province's shard of 2,700 pages (with 4,700
+# unindexed files besides, 500 MB and 3.7 s); two run at once beside the build's 1.7 GB.
+SHARD_FILES = 3_000
 PARALLEL = max(1, min(2, os.cpu_count() or 1))
 CHUNK_WEIGHT = 20_000  # pagefind's own cut between index chunks: locations + 1 per page
 JOIN_PARTS = 2  # word ranges joined side by side; fixed, so that the index is the same on any machine
@@ -61,19 +63,28 @@ class Unjoinable(SearchIndexError):
     """A shard uses a part of the index format that joining does not know (sorting, word variants)."""
 
 
-def html_files(site_dir: Path, known: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
-    """(path, SHA-256) of every HTML file pagefind would read, in a stable order. `known`: the
-    hashes of files this build wrote and recorded as it wrote them (site/cache.py), which are not
-    read again (a province's 75,000 pages took half a minute to read)."""
+def html_files(site_dir: Path, known: Mapping[str, tuple[str, bool]] | None = None) -> list[tuple[str, str]]:
+    """(path, SHA-256) of every HTML file pagefind would index, in a stable order. Once any page
+    carries `data-pagefind-body`, pagefind indexes only such pages and reads the others for nothing:
+    a province's posters, region pages and redirect stubs were 68,000 of its 106,000 HTML files, a
+    third of pagefind's time and most of the folders made for the shards (the index is the same
+    without them). So only pages with the marker are listed, unless none has it. `known`: the hash
+    of files this build wrote and whether they carry the marker, recorded as it wrote them
+    (site/cache.py), which are not read again (a province's 75,000 pages took half a minute)."""
     known = known or {}
-    files = []
+    marked, every = [], []
     for path in sorted(site_dir.rglob("*.html")):
         rel = path.relative_to(site_dir).as_posix()
         if rel.split("/", 1)[0] == search.BUNDLE or not path.is_file():
             continue
-        digest = known.get(rel)
-        files.append((rel, digest if digest is not None else hashlib.sha256(path.read_bytes()).hexdigest()))
-    return files
+        recorded = known.get(rel)
+        if recorded is None:
+            data = path.read_bytes()
+            recorded = (hashlib.sha256(data).hexdigest(), search.MARKER in data)
+        every.append((rel, recorded[0]))
+        if recorded[1]:
+            marked.append((rel, recorded[0]))
+    return marked or every
 
 
 def shard_of(rel: str, count: int) -> int:
@@ -87,7 +98,7 @@ def shard_key(files: list[tuple[str, str]]) -> str:
 
 def index(site_dir: Path, store: Path | None = None, reuse: bool = True,
           files: list[tuple[str, str]] | None = None) -> int:
-    """Write site_dir/pagefind/, as search.index does: in shards of at most SHARD_FILES files (a
+    """Write site_dir/pagefind/, as search.index does: in shards of at most SHARD_FILES pages (a
     small site is one shard), kept in `store` (when given) for the next build, then joined (which
     also copies light words where the browser looks for them, _copy_light_words); with `reuse`, a
     stored shard with the same files is not indexed again. `files`: html_files(site_dir), if already
