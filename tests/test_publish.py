@@ -198,6 +198,53 @@ def test_old_site_that_cannot_be_removed_does_not_undo_the_publish(tmp_path, fak
     assert leftovers(site) == []
 
 
+# -- a large replaced site is deleted by a process of its own -------------------------------------
+
+def gone(site: Path, timeout: float = 60) -> bool:
+    """Whether every leftover of `site` is deleted within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while leftovers(site) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return leftovers(site) == []
+
+
+def test_the_replaced_site_can_be_deleted_by_a_detached_process(tmp_path, monkeypatch):
+    site = make_site(tmp_path / "site", "old")
+    new = make_site(tmp_path / f".site-new-{os.getpid()}-x", "new")
+    monkeypatch.setattr(publish.shutil, "rmtree", lambda *a, **k: None)  # this process deletes nothing
+    publish.swap(new, site, background=True)
+    assert state(site) == "new"
+    assert gone(site)
+
+
+def test_the_next_build_leaves_a_running_deleters_folder_alone(tmp_path):
+    site = make_site(tmp_path / "site", "new")
+    deleter = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        trash = make_site(tmp_path / f".site-old-{deleter.pid}-0a1b2c3d", "old")
+        publish.clean_stale(site)
+        assert trash.exists()
+    finally:
+        deleter.kill()
+        deleter.wait()
+    publish.clean_stale(site)  # a deleter killed midway: the next build removes the rest
+    assert not trash.exists()
+
+
+def test_a_large_site_is_published_before_its_old_copy_is_deleted(tmp_path, monkeypatch):
+    monkeypatch.setattr(build_module, "BACKGROUND_PAGES", 1)
+    monkeypatch.delenv("PORTAL_AS_OF", raising=False)
+    handed, remove_later = [], publish.remove_later
+    monkeypatch.setattr(publish, "remove_later", lambda old, site_dir: (handed.append(old), remove_later(old, site_dir)))
+    site = tmp_path / "site"
+    assert build(site) == 0
+    first = (site / "index.html").stat().st_ino
+    assert build(site) == 0
+    assert (site / "index.html").stat().st_ino != first  # the new site is in place
+    assert len(handed) == 1
+    assert gone(site)
+
+
 # -- stale staging folders ---------------------------------------------------------------------
 
 def dead_pid() -> int:

@@ -178,6 +178,15 @@ def _save(reused: Cache) -> None:
               f"{f',沿用 {reused.shards_reused} 个搜索索引分片' if reused.shards_reused else ''}。")
 
 
+# Pages from which the replaced site is deleted in the background (publish.remove_later): a small
+# one takes milliseconds, and its build then leaves nothing behind when it returns.
+BACKGROUND_PAGES = 5_000
+
+
+def _large(reused: Cache | None) -> bool:
+    return reused is not None and len(reused.new.pages) >= BACKGROUND_PAGES
+
+
 def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool = True) -> int:
     """Validate, render into a staging folder, index, then swap in; nothing is published on error
     or when interrupted (Ctrl-C, SIGTERM): the old site stays as it was. `incremental`: reuse the
@@ -203,7 +212,7 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool =
             return 1
         with publish.signals_held():  # an interrupt during the swap is told apart from one before it
             try:
-                publish.swap(tmp, site_dir)
+                publish.swap(tmp, site_dir, background=_large(reused))
             except OSError as err:
                 shutil.rmtree(tmp, ignore_errors=True)
                 print(f"发布失败,原有的 site/ 保持不变:{err}", file=sys.stderr)

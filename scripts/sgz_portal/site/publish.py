@@ -6,6 +6,10 @@ single atomic step, `site/` never goes missing. Where that call does not exist (
 some network filesystems) two renames are used, and a failed second rename puts the old site
 back. Staging folders left by an interrupted build (`.site-new-<pid>-*`, `.site-old-<pid>-*`)
 are removed by the next build, unless the process that made them is still running.
+
+The replaced site is deleted once the new one is in place. A large one (a province's 110,000
+folders and 150,000 files took 12 s to delete, a tenth of an incremental build) is deleted by a
+detached process, named in its folder's name so that the next build leaves it alone while it runs.
 """
 from __future__ import annotations
 
@@ -13,8 +17,11 @@ import ctypes
 import errno
 import os
 import re
+import secrets
 import shutil
 import signal
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -102,8 +109,9 @@ def signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
-def swap(new: Path, site_dir: Path) -> None:
-    """Put `new` in place of `site_dir`; the old site is deleted afterwards."""
+def swap(new: Path, site_dir: Path, background: bool = False) -> None:
+    """Put `new` in place of `site_dir`; the old site is deleted afterwards, by a detached process
+    if `background` (remove_later)."""
     new.chmod(0o755)
     old: Path | None = None
     with signals_held():
@@ -114,7 +122,37 @@ def swap(new: Path, site_dir: Path) -> None:
         else:
             old = _two_renames(new, site_dir)
     if old is not None:
+        remove_later(old, site_dir) if background else shutil.rmtree(old, ignore_errors=True)
+
+
+# The detached deleter: a path on stdin, deleted at low priority.
+_DELETER = ("import os, shutil, sys\n"
+            "path = os.fsdecode(sys.stdin.buffer.readline().rstrip(b'\\n'))\n"
+            "os.nice(10)\n"
+            "shutil.rmtree(path, ignore_errors=True)\n")
+
+
+def remove_later(old: Path, site_dir: Path) -> None:
+    """Delete the replaced site `old` in a process of its own, which goes on after this one ends.
+    The folder is first renamed to carry that process's id, so that clean_stale leaves it alone
+    while it runs and removes what is left if it is killed."""
+    try:
+        child = subprocess.Popen([sys.executable, "-c", _DELETER], stdin=subprocess.PIPE,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
         shutil.rmtree(old, ignore_errors=True)
+        return
+    trash = site_dir.parent / f".{site_dir.name}-old-{child.pid}-{secrets.token_hex(4)}"
+    try:
+        os.rename(old, trash)
+    except OSError:
+        trash = old
+    assert child.stdin is not None
+    try:
+        child.stdin.write(os.fsencode(trash) + b"\n")
+        child.stdin.close()
+    except OSError:  # the deleter is gone already
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 def _two_renames(new: Path, site_dir: Path) -> Path:
