@@ -58,3 +58,17 @@ def test_the_sample_site_gives_pagefind_its_searchable_pages_only(demo_site: Pat
     assert listed == marked
     assert any(rel.endswith("/poster/index.html") for rel in every - listed)
     assert any(rel.startswith("stations/") for rel in listed)
+
+
+def test_the_walk_finds_what_rglob_finds_in_its_order(demo_site: Path) -> None:
+    expected = [p.relative_to(demo_site).as_posix() for p in sorted(demo_site.rglob("*.html"))
+                if p.relative_to(demo_site).parts[0] != search.BUNDLE and p.is_file()]
+    assert shards._html_paths(demo_site) == expected
+
+
+def test_the_walk_orders_paths_as_folders_not_as_strings(tmp_path: Path) -> None:
+    for rel in ("a-b/index.html", "a/b/index.html", "a/index.html", "a.html"):
+        _page(tmp_path, rel, "")
+    expected = ["a/b/index.html", "a/index.html", "a-b/index.html", "a.html"]
+    assert [p.relative_to(tmp_path).as_posix() for p in sorted(tmp_path.rglob("*.html"))] == expected
+    assert shards._html_paths(tmp_path) == expected

@@ -73,18 +73,34 @@ def html_files(site_dir: Path, known: Mapping[str, tuple[str, bool]] | None = No
     (site/cache.py), which are not read again (a province's 75,000 pages took half a minute)."""
     known = known or {}
     marked, every = [], []
-    for path in sorted(site_dir.rglob("*.html")):
-        rel = path.relative_to(site_dir).as_posix()
-        if rel.split("/", 1)[0] == search.BUNDLE or not path.is_file():
-            continue
+    for rel in _html_paths(site_dir):
         recorded = known.get(rel)
         if recorded is None:
-            data = path.read_bytes()
+            data = (site_dir / rel).read_bytes()
             recorded = (hashlib.sha256(data).hexdigest(), search.MARKER in data)
         every.append((rel, recorded[0]))
         if recorded[1]:
             marked.append((rel, recorded[0]))
     return marked or every
+
+
+def _html_paths(site_dir: Path) -> list[str]:
+    """The site-relative paths of the HTML files outside the search bundle, in the order of
+    sorted(site_dir.rglob("*.html")), whose walk took 4.7 s of a province's incremental build:
+    one scandir per folder, and the kind of each entry as the folder listing gives it."""
+    found: list[str] = []
+    folders = [(str(site_dir), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if rel != search.BUNDLE:
+                        folders.append((entry.path, rel + "/"))
+                elif entry.name.endswith(".html") and entry.is_file():
+                    found.append(rel)
+    return sorted(found, key=lambda rel: rel.split("/"))
 
 
 def shard_of(rel: str, count: int) -> int:
