@@ -8,7 +8,11 @@ joined index with one pagefind run over every file) and saves reading them.
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 from pathlib import Path
+
+import pytest
 
 from sgz_portal.site import search, shards
 
@@ -72,3 +76,32 @@ def test_the_walk_orders_paths_as_folders_not_as_strings(tmp_path: Path) -> None
     expected = ["a/b/index.html", "a/index.html", "a-b/index.html", "a.html"]
     assert [p.relative_to(tmp_path).as_posix() for p in sorted(tmp_path.rglob("*.html"))] == expected
     assert shards._html_paths(tmp_path) == expected
+
+
+def test_fragments_are_linked_from_the_stored_shards_and_never_written_through(
+        demo_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site, store = tmp_path / "site", tmp_path / "store"
+    shutil.copytree(demo_site, site, ignore=shutil.ignore_patterns(search.BUNDLE))
+    monkeypatch.setattr(shards, "SHARD_FILES", 10)
+    shards.index(site, store)
+    stored = {p.name: p for p in store.glob("*/fragment/*.pf_fragment")}
+    before = {name: p.read_bytes() for name, p in stored.items()}
+    published = sorted((site / search.BUNDLE / "fragment").iterdir())
+    assert len(stored) > 20 and len(published) == len(stored)
+    assert all(p.stat().st_ino == stored[p.name].stat().st_ino for p in published)
+    shutil.rmtree(site / search.BUNDLE)
+    assert shards.index(site, store) == len(list(store.iterdir()))  # every shard from the store, joined again
+    assert {name: p.read_bytes() for name, p in stored.items()} == before
+
+
+def test_a_file_is_never_written_through_a_link(tmp_path: Path) -> None:
+    """Published index files may be links to a stored shard's files (the fragments)."""
+    (tmp_path / "x_1.pf").write_bytes(b"same")
+    os.link(tmp_path / "x_1.pf", tmp_path / "stored-1")
+    assert search.place(tmp_path, ".pf", b"same", ["x_1", "x_12"]) == "x_1"
+    assert search.place(tmp_path, ".pf", b"other", ["x_1", "x_12"]) == "x_12"
+    os.link(tmp_path / "x_12.pf", tmp_path / "stored-12")
+    assert search.place(tmp_path, ".pf", b"third", ["x_1", "x_12"]) == "x_12"  # the last name: replaced
+    assert (tmp_path / "x_12.pf").read_bytes() == b"third"
+    assert (tmp_path / "stored-1").read_bytes() == b"same"
+    assert (tmp_path / "stored-12").read_bytes() == b"other"

@@ -93,10 +93,13 @@ def write_index_file(folder: Path, prefix: str, suffix: str, value: Any, digits:
 
 def place(folder: Path, suffix: str, packed: bytes, names: list[str]) -> str:
     """Write `packed` under the first of `names` that is free or already holds these bytes (the
-    last one regardless); return that name."""
+    last one regardless, as a new file); return that name."""
     for name in names:
         path = folder / f"{name}{suffix}"
-        if not path.exists() or path.read_bytes() == packed or name == names[-1]:
+        if path.exists() and path.read_bytes() == packed:
+            return name  # not written again: it may be a link to a stored shard's file (shards.py)
+        if not path.exists() or name == names[-1]:
+            path.unlink(missing_ok=True)  # a new file, never written through a link
             path.write_bytes(packed)
             return name
     raise ValueError("no name to write under")
