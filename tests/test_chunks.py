@@ -11,6 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import cbor2
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from sgz_portal.site import search, shards
 
 W = shards.CHUNK_WEIGHT
@@ -76,3 +80,31 @@ def test_copies_are_the_same_entries_and_heavy_words_are_not_copied(tmp_path: Pa
         if len(copies[0][1]) > shards.LIGHT_PAGES:
             assert len(copies) == 1, text
     assert sorted(seen) == sorted(w[0] for w in _province_like())
+
+
+# -- the chunk encoder -------------------------------------------------------------------------
+
+_INT = st.one_of(st.integers(0, 70_000), st.integers(-2_000, -1),
+                 st.sampled_from([23, 24, 255, 256, 65_535, 65_536, 2**32 - 1, 2**32, 2**64 - 1, 2**64,
+                                  -24, -25, -256, -257, -65_537, -2**64, -2**64 - 1]))
+_ENTRY = st.tuples(_INT, st.lists(_INT, max_size=5), st.lists(_INT, max_size=3)).map(list)
+_WORD = st.tuples(st.text(min_size=1, max_size=8), st.lists(_ENTRY, max_size=4),
+                  st.one_of(st.just([]), st.lists(st.text(max_size=3), max_size=2))).map(list)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORD, max_size=6))
+def test_chunks_are_encoded_as_cbor2_encodes_them(words: list[list[Any]]) -> None:
+    assert shards.chunk_cbor([words]) == cbor2.dumps([words])
+
+
+def test_anything_else_is_left_to_cbor2() -> None:
+    for value in ([], [[["词", [[True, [1], []]], []]]], [[["词", [[1, [1.5], []]], []]]], {"a": 1}, "x",
+                  [[["词", [[1, [1], []]] * 70_000, []]]]):
+        assert shards.chunk_cbor(value) == cbor2.dumps(value)
+
+
+def test_a_written_chunk_reads_back(tmp_path: Path) -> None:
+    words = _province_like()
+    name = search.write_index_file(tmp_path, "zh", ".pf_index", [words], 12, shards.CHUNK_GZIP, shards.chunk_cbor)
+    assert search.read_index_file(tmp_path / f"{name}.pf_index") == [words]

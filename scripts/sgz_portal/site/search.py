@@ -19,6 +19,7 @@ import io
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -82,10 +83,12 @@ def read_index_file(path: Path) -> Any:
     return value
 
 
-def write_index_file(folder: Path, prefix: str, suffix: str, value: Any, digits: int, level: int = 9) -> str:
+def write_index_file(folder: Path, prefix: str, suffix: str, value: Any, digits: int, level: int = 9,
+                     dumps: Callable[[Any], bytes] = cbor2.dumps) -> str:
     """Write value under a name made from its content (longer when the short one is taken by
-    other content); return the name without suffix. `level`: gzip's; 6 is what pagefind uses."""
-    data = SIGNATURE + cbor2.dumps(value)
+    other content); return the name without suffix. `level`: gzip's; 6 is what pagefind uses.
+    `dumps`: the CBOR encoder (shards.chunk_cbor for chunks: the same bytes as cbor2's, sooner)."""
+    data = SIGNATURE + dumps(value)
     digest = hashlib.sha256(data).hexdigest()
     packed = gzip.compress(data, compresslevel=level, mtime=0)
     return place(folder, suffix, packed, [f"{prefix}_{digest[:n]}" for n in range(digits, len(digest) + 1)])
