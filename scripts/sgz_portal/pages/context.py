@@ -5,8 +5,10 @@ region) are computed once here, so no page walks all pages.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from markupsafe import Markup
 
 from sgz_portal import opendata
 from sgz_portal.data import urls
@@ -57,6 +59,8 @@ class Context:
         self.subtree = self._stations_under_regions()
         self.standins = region_standins(portal, self.subtree)
         self._exports = exports
+        # Draws a station page's QR code from its URL (qr.station_svg unless the build hands one over).
+        self.draw_qr: Callable[[str], Markup] | None = None
 
     @property
     def exports(self) -> list[tuple[str, str]]:

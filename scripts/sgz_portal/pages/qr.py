@@ -13,7 +13,8 @@ awkward patches of one colour.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import segno
@@ -30,11 +31,14 @@ class StationQr:
 
     target: str  # the text the code holds (absolute URL, or the relative path)
     absolute: bool  # False: base_url is not set, the code is not fit to print
+    # Where the drawing comes from: a site build draws a province's codes ahead, in a process of
+    # their own (site/qrcodes.py); not part of the view's identity (repr, equality).
+    draw: Callable[[str], Markup] | None = field(default=None, repr=False, compare=False)
 
     @property
     def svg(self) -> Markup:
         """Inline <svg role="img"> with a <title>: its text alternative."""
-        return svg(self.target, "本站网页二维码")
+        return self.draw(self.target) if self.draw is not None else station_svg(self.target)
 
 
 def target(path: str, base_url: str | None) -> str:
@@ -58,10 +62,21 @@ def svg(text: str, label: str) -> Markup:
     return Markup(out.replace("<svg ", '<svg role="img" ', 1))
 
 
-def station_qr(station_id: str, base_url: str | None) -> StationQr:
+LABEL = "本站网页二维码"
+
+
+def station_svg(text: str) -> Markup:
+    """The code of a station page's URL, as its page and poster show it."""
+    return svg(text, LABEL)
+
+
+def station_target(station_id: str, base_url: str | None) -> str:
+    return target(urls.station(station_id), base_url)
+
+
+def station_qr(station_id: str, base_url: str | None, draw: Callable[[str], Markup] | None = None) -> StationQr:
     """The poster (rendered right after its station) reuses its station's code (svg is cached)."""
-    text = target(urls.station(station_id), base_url)
-    return StationQr(text, bool(base_url))
+    return StationQr(station_target(station_id, base_url), bool(base_url), draw)
 
 
 def poster_url(station_id: str) -> str:
@@ -74,4 +89,5 @@ def poster_source(station_id: str) -> str:
     return poster_url(station_id) + "index.md"
 
 
-__all__ = ["StationQr", "poster_source", "poster_url", "station_qr", "svg", "target"]
+__all__ = ["LABEL", "StationQr", "poster_source", "poster_url", "station_qr", "station_svg", "station_target", "svg",
+           "target"]

@@ -129,7 +129,7 @@ def view(ctx: Context, sid: str) -> StationView:
                                              *(o.name for o in resources.orgs), *(t.name for t in resources.teams),
                                              *(f.link.title for f in resources.funds)],
                                   place=p.regions[st.region].name),  # a reference validation checked
-        qr=station_qr(sid, p.site.base_url), poster_url=poster_url(sid),
+        qr=station_qr(sid, p.site.base_url, ctx.draw_qr), poster_url=poster_url(sid),
         resources=resources,
         findings=ctx.findings.get(sid, []),
         checklist=checklist, checklist_summary=disclosure.summary(checklist),

@@ -29,10 +29,10 @@ from sgz_portal import opendata
 from sgz_portal.data.issues import errors, report
 from sgz_portal.data.model import Portal
 from sgz_portal.data.schema import SCHEMA_DIR
-from sgz_portal.pages import specs
+from sgz_portal.pages import qr, specs
 from sgz_portal.pages.views import Views
 from sgz_portal.pipeline import Prepared, prepare
-from sgz_portal.site import cache, redirect, sitemap
+from sgz_portal.site import cache, qrcodes, redirect, sitemap
 from sgz_portal.site.attachments import attachments
 
 
@@ -150,6 +150,7 @@ class BuildState:
     # Incremental builds (site/cache.py): each rendered generated page's key, to record it.
     cache: cache.Cache | None = None
     keys: dict[str, str] = field(default_factory=dict)
+    qr_ahead: qrcodes.DrawnAhead | None = None  # station QR codes drawn by a child process
 
 
 def _mark_toc(items: Any) -> None:
@@ -235,6 +236,7 @@ class PortalPlugin(BasePlugin):
             files.append(KeptPage.generated(config, page.dest_uri, abs_src_path=str(kept)))
             if spec.kind not in NOT_IN_SITEMAP:
                 state.urls.append(page_url(page))
+        self._draw_ahead(state)
         for uri, source, photo in attachments(state.data_dir, state.portal):
             if photo is None:
                 files.append(File.generated(config, uri, abs_src_path=str(source)))
@@ -245,6 +247,20 @@ class PortalPlugin(BasePlugin):
         for path in sorted(SCHEMA_DIR.glob("*.schema.json")):  # the data format, for editors' tools
             files.append(File.generated(config, f"schema/{path.name}", abs_src_path=str(path)))
         return files
+
+    @staticmethod
+    def _draw_ahead(state: BuildState) -> None:
+        """Many station pages to render: their QR codes are drawn by a child process meanwhile
+        (site/qrcodes.py), in the order of the pages."""
+        base_url = state.portal.site.base_url
+        targets = [qr.station_target(spec.key, base_url) for spec in state.pages.values() if spec.kind == "station"]
+        if len(targets) >= qrcodes.AHEAD_MIN:
+            state.qr_ahead = qrcodes.DrawnAhead(targets)
+            state.views.draw_qr = state.qr_ahead.svg
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.state is not None and self.state.qr_ahead is not None:
+            self.state.qr_ahead.close()
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         """Escaping by construction: every template, Material's and ours, autoescapes. What is
@@ -318,6 +334,8 @@ class PortalPlugin(BasePlugin):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         state = self._require()
+        if state.qr_ahead is not None:
+            state.qr_ahead.close()
         stubs = redirect.write(Path(config.site_dir), specs.redirects(state.portal))
         if state.cache is not None:
             for rel, text in stubs.items():
