@@ -11,16 +11,15 @@ process as before, so the output is the same bytes either way (tests/test_qrcode
 from __future__ import annotations
 
 import json
-import os
 import struct
 import subprocess
 import sys
-from pathlib import Path
 from typing import IO
 
 from markupsafe import Markup
 
 from sgz_portal.pages import qr
+from sgz_portal.site import children
 
 AHEAD_MIN = 200  # fewer station pages to render: drawn in the build process (a child costs 0.2 s to start)
 _HEAD = struct.Struct(">II")  # lengths of the target and of the drawing, in bytes
@@ -35,11 +34,9 @@ class DrawnAhead:
         self._ready: dict[str, Markup] = {}  # come early: asked for out of order
         self._last: tuple[str, Markup] | None = None  # a poster asks for its station's code again
         self._child: subprocess.Popen[bytes] | None = None
-        package_root = str(Path(__file__).resolve().parents[2])
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+        command, env = children.module_command("sgz_portal.site.qrcodes")
         try:
-            self._child = subprocess.Popen([sys.executable, "-m", "sgz_portal.site.qrcodes"], env=env,
-                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            self._child = subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
             assert self._child.stdin is not None
             self._child.stdin.write(json.dumps(targets).encode("utf-8"))  # read whole before it writes
             self._child.stdin.close()

@@ -43,7 +43,7 @@ from typing import Any
 
 import cbor2
 
-from sgz_portal.site import search
+from sgz_portal.site import children, search
 from sgz_portal.site.search import SearchIndexError
 
 # Pages per shard: pagefind took 420 MB and 2.7 s on a province's shard of 2,700 pages (with 4,700
@@ -347,17 +347,13 @@ class _RangeTask:
 
 
 def _run_ranges(tasks: list[_RangeTask], scratch: Path) -> list[list[list[Any]]]:
-    """Each range in its own process (`python -m sgz_portal.site.shards TASK RESULT`): a plain
-    child, not multiprocessing, whose spawn would import `python -m sgz_portal` again and run the
-    command a second time."""
-    package_root = str(Path(__file__).resolve().parents[2])
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    """Each range in its own process (`python -m sgz_portal.site.shards TASK RESULT`, site/children.py)."""
     with tempfile.TemporaryDirectory(prefix=".join-", dir=scratch) as tmp:
         running = []
         for n, task in enumerate(tasks):
             task_file, result_file = Path(tmp) / f"task-{n}.json", Path(tmp) / f"result-{n}.json"
             task_file.write_text(json.dumps(dataclasses.asdict(task), ensure_ascii=False), encoding="utf-8")
-            command = [sys.executable, "-m", "sgz_portal.site.shards", str(task_file), str(result_file)]
+            command, env = children.module_command("sgz_portal.site.shards", str(task_file), str(result_file))
             running.append((subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                              text=True), result_file))
         pieces = []
