@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from sgz_portal.pages import qr
+from sgz_portal.pages.views import Views
 from sgz_portal.site import build as build_module
 from sgz_portal.site import qrcodes
 
@@ -80,3 +81,25 @@ def test_a_site_is_the_same_with_codes_drawn_ahead(tmp_path: Path, monkeypatch: 
     assert build_module.build(data, tmp_path / "ahead", ROOT / "mkdocs.yml", incremental=False) == 0
     assert started and started[0] > 1
     assert _digests(tmp_path / "here") == _digests(tmp_path / "ahead")
+
+
+def test_a_failed_build_stops_the_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """mkdocs reports an error raised while rendering to on_build_error, which ends the child."""
+    data = tmp_path / "data"
+    shutil.copytree(MINIMAL, data)
+    monkeypatch.delenv("PORTAL_AS_OF", raising=False)
+    monkeypatch.setattr(qrcodes, "AHEAD_MIN", 1)
+    made: list[qrcodes.DrawnAhead] = []
+    real = qrcodes.DrawnAhead.__init__
+
+    def init(self: qrcodes.DrawnAhead, targets: list[str]) -> None:
+        made.append(self)
+        real(self, targets)
+
+    def broken(self: object, sid: str) -> None:
+        raise OSError("injected failure")
+    monkeypatch.setattr(qrcodes.DrawnAhead, "__init__", init)
+    monkeypatch.setattr(Views, "poster", broken)
+    assert build_module.build(data, tmp_path / "site", ROOT / "mkdocs.yml", incremental=False) == 1
+    assert made and made[0]._child is None  # closed: killed and waited for
+    assert not (tmp_path / "site").exists()
