@@ -3,17 +3,21 @@ file per county, contract-valid when cut to a slice, and `make bench`'s side-by-
 from __future__ import annotations
 
 import random
+import shutil
 import sys
 from collections import Counter
 from pathlib import Path
 
 from sgz_portal.pipeline import prepare
+from sgz_portal.site import shards
+from sgz_portal.site.search import BUNDLE
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402
 import run  # noqa: E402
+import search_phase  # noqa: E402
 import search_weight  # noqa: E402
 
 
@@ -79,3 +83,15 @@ def test_bench_prints_what_a_search_transfers_against_the_budgets() -> None:
     assert "| 100 | 404.0 KB | 73.0 KB | 97.6 KB | yes |" in text
     assert "| 100 | 404.0 KB | 73.0 KB | 97.7 KB | **no** |" in text
     assert "not measured" in run.search_table([result([])])
+
+
+def test_search_phase_times_each_step_and_makes_the_same_index(demo_site: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(demo_site, site)
+    before = (site / BUNDLE / "pagefind-entry.json").read_bytes()
+    join = shards.join
+    seconds = search_phase.measure(site)
+    assert set(seconds) == {name for name, _ in search_phase.STEPS} | {"total"}
+    assert all(value > 0 for value in seconds.values()) and seconds["total"] >= seconds["join"]
+    assert (site / BUNDLE / "pagefind-entry.json").read_bytes() == before
+    assert shards.join is join  # the timed steps are put back
