@@ -2,7 +2,6 @@
 build process, whatever order the pages ask in, and whatever happens to the child."""
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from sgz_portal.pages import qr
 from sgz_portal.pages.views import Views
 from sgz_portal.site import build as build_module
 from sgz_portal.site import qrcodes
+from tests.sitetext import digest
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal" / "data"
@@ -59,11 +59,6 @@ def test_a_child_that_dies_leaves_the_rest_to_the_build(expected: dict[str, str]
         ahead.close()
 
 
-def _digests(site: Path) -> dict[str, str]:
-    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(site.rglob("*")) if p.is_file()}
-
-
 def test_a_site_is_the_same_with_codes_drawn_ahead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = tmp_path / "data"
     shutil.copytree(MINIMAL, data)
@@ -80,7 +75,7 @@ def test_a_site_is_the_same_with_codes_drawn_ahead(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(qrcodes, "AHEAD_MIN", 1)
     assert build_module.build(data, tmp_path / "ahead", ROOT / "mkdocs.yml", incremental=False) == 0
     assert started and started[0] > 1
-    assert _digests(tmp_path / "here") == _digests(tmp_path / "ahead")
+    assert digest(tmp_path / "here") == digest(tmp_path / "ahead")
 
 
 def test_a_failed_build_stops_the_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

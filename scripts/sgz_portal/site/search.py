@@ -99,9 +99,10 @@ def place(folder: Path, suffix: str, packed: bytes, names: list[str]) -> str:
     last one regardless, as a new file); return that name."""
     for name in names:
         path = folder / f"{name}{suffix}"
-        if path.exists() and path.read_bytes() == packed:
+        taken = path.exists()
+        if taken and path.read_bytes() == packed:
             return name  # not written again: it may be a link to a stored shard's file (shards.py)
-        if not path.exists() or name == names[-1]:
+        if not taken or name == names[-1]:
             path.unlink(missing_ok=True)  # a new file, never written through a link
             path.write_bytes(packed)
             return name
