@@ -21,10 +21,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from sgz_portal.site import search, shards  # noqa: E402
+from sgz_portal.site import chunks, search, shards  # noqa: E402
 
 STEPS = (("html_files", shards), ("_index_shards", shards), ("_run_ranges", shards),
-         ("_copy_light_words", shards), ("_join_filters", shards), ("join", shards), ("finish", search))
+         ("copy_light_words", chunks), ("_join_filters", shards), ("join", shards), ("finish", search))
 
 
 def _timed(name: str, function: Callable[..., Any], seconds: dict[str, float]) -> Callable[..., Any]:

@@ -1,4 +1,4 @@
-"""Which words the browser has for a query piece (site/shards.py: _write_chunks, _copy_light_words).
+"""Which words the browser has for a query piece (site/chunks.py: write_chunks, copy_light_words).
 
 The browser loads, for each piece of a query, the first chunk whose [from, to] range holds the piece
 (pagefind's request_indexes) and widens the piece only to the longer words of that chunk. It cuts
@@ -15,9 +15,10 @@ import cbor2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sgz_portal.site import search, shards
+from sgz_portal.site import chunks as chunking
+from sgz_portal.site import search
 
-W = shards.CHUNK_WEIGHT
+W = chunking.CHUNK_WEIGHT
 HEADS = ["柏", "柳", "柴", "柿", "栅", "西村", "标", "栈", "栋"]
 
 
@@ -38,10 +39,10 @@ def _province_like() -> list[list[Any]]:
 
 def _joined(folder: Path, copy: bool = True) -> list[list[str]]:
     """Chunks as the join leaves them: cut, ranges shortened, light words copied."""
-    chunks = shards._write_chunks(iter(_province_like()), folder, "zh")
+    chunks = chunking.write_chunks(iter(_province_like()), folder, "zh")
     for before, after in zip(chunks, chunks[1:]):
-        before[1], after[0] = shards._prefixes(before[1], after[0])
-    return shards._copy_light_words(chunks, folder, "zh") if copy else chunks
+        before[1], after[0] = chunking.shorten(before[1], after[0])
+    return chunking.copy_light_words(chunks, folder, "zh") if copy else chunks
 
 
 def _words_of(folder: Path, chunk: list[str]) -> list[list[Any]]:
@@ -77,7 +78,7 @@ def test_copies_are_the_same_entries_and_heavy_words_are_not_copied(tmp_path: Pa
             seen.setdefault(word[0], []).append(word)
     for text, copies in seen.items():
         assert all(copy == copies[0] for copy in copies), text
-        if len(copies[0][1]) > shards.LIGHT_PAGES:
+        if len(copies[0][1]) > chunking.LIGHT_PAGES:
             assert len(copies) == 1, text
     assert sorted(seen) == sorted(w[0] for w in _province_like())
 
@@ -95,16 +96,16 @@ _WORD = st.tuples(st.text(min_size=1, max_size=8), st.lists(_ENTRY, max_size=4),
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_WORD, max_size=6))
 def test_chunks_are_encoded_as_cbor2_encodes_them(words: list[list[Any]]) -> None:
-    assert shards.chunk_cbor([words]) == cbor2.dumps([words])
+    assert chunking.chunk_cbor([words]) == cbor2.dumps([words])
 
 
 def test_anything_else_is_left_to_cbor2() -> None:
     for value in ([], [[["词", [[True, [1], []]], []]]], [[["词", [[1, [1.5], []]], []]]], {"a": 1}, "x",
                   [[["词", [[1, [1], []]] * 70_000, []]]]):
-        assert shards.chunk_cbor(value) == cbor2.dumps(value)
+        assert chunking.chunk_cbor(value) == cbor2.dumps(value)
 
 
 def test_a_written_chunk_reads_back(tmp_path: Path) -> None:
     words = _province_like()
-    name = search.write_index_file(tmp_path, "zh", ".pf_index", [words], 12, shards.CHUNK_GZIP, shards.chunk_cbor)
+    name = search.write_index_file(tmp_path, "zh", ".pf_index", [words], 12, chunking.CHUNK_GZIP, chunking.chunk_cbor)
     assert search.read_index_file(tmp_path / f"{name}.pf_index") == [words]

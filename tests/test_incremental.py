@@ -17,7 +17,7 @@ import pytest
 from sgz_portal import cli, pipeline
 from sgz_portal.data import memo as memo_module
 from sgz_portal.data.memo import Memo
-from sgz_portal.site import cache, shards
+from sgz_portal.site import cache, rejoin, shards
 from tests.fixturedata import SAMPLE, edit
 from tests.sitetext import digest
 
@@ -81,17 +81,23 @@ def test_a_changed_phone_rebuilds_its_station_and_matches_a_full_build(project: 
 
 def test_a_large_site_reindexes_only_the_shard_that_changed(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Above shards.SHARD_FILES indexed pages the index is built in shards (site/shards.py); after a
-    phone change only the station page's shard is indexed again, and the site is still byte for
-    byte a full build's. The store holds this site's shards only, and goes with its manifest."""
+    phone change only the station page's shard is indexed again, only the chunks whose words
+    changed are joined again (site/rejoin.py: no full join), and the site is still byte for byte
+    a full build's. The store holds this site's shards and the last join's record only, and goes
+    with its manifest."""
     monkeypatch.setattr(shards, "SHARD_FILES", 10)
     build(project, "site")
     store = next((project / cache.FOLDER / cache.SEARCH_STORE).iterdir())
-    count = len(list(store.iterdir()))
-    assert count > 5
+    count = len([p for p in store.iterdir() if p.name != rejoin.FOLDER])
+    assert count > 5 and (store / rejoin.FOLDER / rejoin.RECORD).is_file()
     edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
+    full_join = shards._join_words
+    monkeypatch.setattr(shards, "_join_words", lambda *a: pytest.fail("a full join after a phone change"))
     printed = build(project, "site")
+    monkeypatch.setattr(shards, "_join_words", full_join)
     assert f"沿用 {count - 1} 个搜索索引分片" in printed or f"沿用 {count - 2} 个搜索索引分片" in printed
-    assert len(list(store.iterdir())) == count
+    assert sorted(p.name for p in store.iterdir()) == sorted([*rejoin.load(store).languages["zh"]["parts"],  # type: ignore[union-attr]
+                                                              rejoin.FOLDER])
     same_as_full(project)
     shutil.rmtree(project / "site")
     build(project, "other")  # saving a manifest drops those of site folders that are gone

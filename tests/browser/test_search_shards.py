@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sgz_portal.site import search, shards
+from sgz_portal.site import rejoin, search, shards
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
@@ -49,6 +49,11 @@ RESULTS_JS = """async ([query, filters]) => {
 }"""
 
 
+def _bundles(store: Path) -> list[Path]:
+    """The stored shards (beside them, the last join's record: site/rejoin.py)."""
+    return [p for p in store.iterdir() if p.name != rejoin.FOLDER]
+
+
 def _shard(site: Path, into: Path, store: Path, reuse: bool, monkeypatch: pytest.MonkeyPatch) -> int:
     shutil.copytree(site, into, ignore=shutil.ignore_patterns("pagefind"))
     monkeypatch.setattr(shards, "SHARD_FILES", 10)
@@ -60,7 +65,7 @@ def joined(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     with pytest.MonkeyPatch.context() as monkeypatch:
         root = tmp_path_factory.mktemp("shards")
         assert _shard(built_site, root / "site", root / "store", False, monkeypatch) == 0
-        assert len(list((root / "store").iterdir())) > 5  # the sample really was cut in shards
+        assert len(_bundles(root / "store")) > 5  # the sample really was cut in shards
         yield root / "site"
 
 
@@ -101,7 +106,7 @@ def _fragment(path: Path) -> dict:
 
 def _words(site: Path) -> list[list]:
     """Every word of a bundle with its pages (by URL) and locations, in word order, whatever the
-    chunks. A light word may be in more than one chunk (shards._copy_light_words): every copy is
+    chunks. A light word may be in more than one chunk (chunks.copy_light_words): every copy is
     the same entry."""
     meta = search.read_index_file(next((site / "pagefind").glob("*.pf_meta")))
     urls = [_fragment(site / "pagefind" / "fragment" / f"{name}.pf_fragment")["url"] for name, _ in meta[1]]
@@ -142,23 +147,29 @@ def test_shards_from_the_store_give_the_same_bytes(built_site: Path, joined: Pat
     shutil.copytree(built_site, edited, ignore=shutil.ignore_patterns("pagefind"))
     page = next(p for p in sorted(edited.glob("stations/*/index.html")))
     page.write_text(page.read_text(encoding="utf-8").replace("</h1>", "改</h1>", 1), encoding="utf-8")
-    shards_total = len(list(store.iterdir()))
+    shards_total = len(_bundles(store))
     taken = _shard(edited, tmp_path / "again", store, True, monkeypatch)
     assert taken == shards_total - 1
     fresh = _shard(edited, tmp_path / "fresh", tmp_path / "other", False, monkeypatch)
     assert fresh == 0
     assert digest(tmp_path / "again" / "pagefind") == digest(tmp_path / "fresh" / "pagefind")
-    assert len(list(store.iterdir())) == shards_total  # the replaced shard is gone from the store
+    assert len(_bundles(store)) == shards_total  # the replaced shard is gone from the store
 
 
-def test_a_damaged_stored_shard_is_indexed_again(built_site: Path, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("damaged", ["a shard", "the last join"])
+def test_a_damaged_stored_file_does_not_reach_the_index(built_site: Path, tmp_path: Path, damaged: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stored shard's chunk that is read and found damaged has the shards indexed again (one
+    that is not read does not reach the index); a kept chunk of the last join that changed since
+    it was written is not linked into the index (a full join instead)."""
     store = tmp_path / "store"
     _shard(built_site, tmp_path / "first", store, False, monkeypatch)
-    chunk = next(store.glob("*/index/*.pf_index"))
+    folder = _bundles(store)[0] if damaged == "a shard" else store / rejoin.FOLDER
+    chunk = next(folder.glob("index/*.pf_index"))
     chunk.write_bytes(chunk.read_bytes()[:20])
-    assert _shard(built_site, tmp_path / "again", store, True, monkeypatch) == 0
-    assert digest(tmp_path / "again" / "pagefind") == digest(tmp_path / "first" / "pagefind")
+    _shard(built_site, tmp_path / "again", store, True, monkeypatch)
+    _shard(built_site, tmp_path / "fresh", tmp_path / "other", False, monkeypatch)
+    assert digest(tmp_path / "again" / "pagefind") == digest(tmp_path / "fresh" / "pagefind")
 
 
 def test_the_joined_index_does_not_depend_on_the_cores(built_site: Path, joined: Path, tmp_path: Path,
@@ -168,5 +179,5 @@ def test_the_joined_index_does_not_depend_on_the_cores(built_site: Path, joined:
     monkeypatch.setattr(shards, "PARALLEL", 1)
     _shard(built_site, tmp_path / "one", tmp_path / "store", False, monkeypatch)
     assert digest(tmp_path / "one" / "pagefind") == digest(joined / "pagefind")
-    starts = sorted({c[0] for b in (tmp_path / "store").iterdir() for c in search.read_index_file(next(b.glob("*.pf_meta")))[2]})
+    starts = sorted({c[0] for b in _bundles(tmp_path / "store") for c in search.read_index_file(next(b.glob("*.pf_meta")))[2]})
     assert len(starts) >= shards.JOIN_PARTS  # so the words were cut into JOIN_PARTS ranges

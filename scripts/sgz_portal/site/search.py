@@ -87,7 +87,7 @@ def write_index_file(folder: Path, prefix: str, suffix: str, value: Any, digits:
                      dumps: Callable[[Any], bytes] = cbor2.dumps) -> str:
     """Write value under a name made from its content (longer when the short one is taken by
     other content); return the name without suffix. `level`: gzip's; 6 is what pagefind uses.
-    `dumps`: the CBOR encoder (shards.chunk_cbor for chunks: the same bytes as cbor2's, sooner)."""
+    `dumps`: the CBOR encoder (chunks.chunk_cbor for chunks: the same bytes as cbor2's, sooner)."""
     data = SIGNATURE + dumps(value)
     digest = hashlib.sha256(data).hexdigest()
     packed = gzip.compress(data, compresslevel=level, mtime=0)

@@ -8,7 +8,7 @@ shard whatever happens to other pages), each shard is indexed by its own pagefin
 `PARALLEL` at a time), and the shards' bundles are joined: the same pages, words, filters and meta
 fields as one pagefind run over the whole site (tests/browser/test_search_shards.py compares the
 words, and the pages found in Chromium). Joining also copies light words into the chunks where the
-browser looks for them (_copy_light_words), so even a small site, one shard, is joined. A shard whose
+browser looks for them (copy_light_words), so even a small site, one shard, is joined. A shard whose
 HTML files are byte for byte those it was indexed from is taken from the store (the build cache,
 `search/` in `.cache/sgz-portal/`) instead of being indexed again.
 
@@ -24,12 +24,8 @@ file is checked):
 """
 from __future__ import annotations
 
-import bisect
 import dataclasses
-import functools
 import hashlib
-import heapq
-import itertools
 import json
 import math
 import os
@@ -37,33 +33,20 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import cbor2
-
-from sgz_portal.site import children, search
+from sgz_portal.site import children, chunks, rejoin, search
 from sgz_portal.site.search import SearchIndexError
 
 # Pages per shard: pagefind took 420 MB and 2.7 s on a province's shard of 2,700 pages (with 4,700
 # unindexed files besides, 500 MB and 3.7 s); two run at once beside the build's 1.7 GB.
 SHARD_FILES = 3_000
 PARALLEL = max(1, min(2, os.cpu_count() or 1))
-CHUNK_WEIGHT = 20_000  # pagefind's own cut between index chunks: locations + 1 per page
 JOIN_PARTS = 2  # word ranges joined side by side; fixed, so that the index is the same on any machine
-# Words copied into the chunk the browser loads for their first characters (_copy_light_words):
-# those on at most LIGHT_PAGES pages (names and their suffix forms: 帮扶资源链接 ends two service
-# names; with 1, eight of 30 service names still found nothing), for their first COPY_PREFIX characters.
-LIGHT_PAGES = 16
-COPY_PREFIX = 2
-CHUNK_GZIP = 6  # pagefind's own level: level 9 made chunks 3.8 % smaller and took 6 times as long (36 s for a province)
 ENTRY = "pagefind-entry.json"
 UNJOINABLE_EXIT = 3  # a range process met what joining does not know
-
-
-class Unjoinable(SearchIndexError):
-    """A shard uses a part of the index format that joining does not know (sorting, word variants)."""
 
 
 def html_files(site_dir: Path, known: Mapping[str, tuple[str, bool]] | None = None) -> list[tuple[str, str]]:
@@ -119,7 +102,7 @@ def index(site_dir: Path, store: Path | None = None, reuse: bool = True,
           files: list[tuple[str, str]] | None = None) -> int:
     """Write site_dir/pagefind/, as search.index does: in shards of at most SHARD_FILES pages (a
     small site is one shard), kept in `store` (when given) for the next build, then joined (which
-    also copies light words where the browser looks for them, _copy_light_words); with `reuse`, a
+    also copies light words where the browser looks for them, chunks.copy_light_words); with `reuse`, a
     stored shard with the same files is not indexed again. `files`: html_files(site_dir), if already
     known. Returns the number of shards taken from the store."""
     files = html_files(site_dir) if files is None else files
@@ -155,13 +138,15 @@ def _index_and_join(site_dir: Path, groups: list[list[tuple[str, str]]], store: 
             bundles.append(bundle)
         _index_shards(site_dir, todo, Path(tmp))
         try:
-            join(bundles, site_dir / search.BUNDLE)
-        except Unjoinable:
+            join(bundles, site_dir / search.BUNDLE, store, reuse)
+        except chunks.Unjoinable:
             shutil.rmtree(site_dir / search.BUNDLE, ignore_errors=True)
+            if store is not None:
+                rejoin.forget(store)
             search.run_pagefind(site_dir)
             return 0
     if store is not None:
-        _prune(store, {b.name for b in bundles})
+        _prune(store, {b.name for b in bundles} | {rejoin.FOLDER})
     return len(groups) - len(todo)
 
 
@@ -207,8 +192,11 @@ def _prune(store: Path, keep: set[str]) -> None:
 
 # -- joining ------------------------------------------------------------------------------------
 
-def join(bundles: list[Path], out: Path) -> None:
-    """One bundle in `out` from pagefind's bundles of disjoint sets of pages, in their order."""
+
+def join(bundles: list[Path], out: Path, store: Path | None = None, reuse: bool = False) -> None:
+    """One bundle in `out` from pagefind's bundles of disjoint sets of pages, in their order.
+    With a `store` (that holds the bundles), the join is recorded there for the next one, which
+    with `reuse` writes again only the chunks whose words changed (site/rejoin.py)."""
     entries = [json.loads((b / ENTRY).read_text(encoding="utf-8")) for b in bundles]
     for entry in entries:
         if entry.get("version") != search.PAGEFIND_VERSION:
@@ -217,10 +205,14 @@ def join(bundles: list[Path], out: Path) -> None:
     out.mkdir(parents=True)
     _copy_runtime(bundles, out)
     joined = {**entries[0], "languages": {}}
+    previous = rejoin.load(store) if store is not None and reuse else None
+    records: dict[str, dict[str, Any]] = {}
     for lang in sorted({lang for e in entries for lang in e["languages"]}):
         parts = [(b, e["languages"][lang]) for b, e in zip(bundles, entries) if lang in e["languages"]]
-        joined["languages"][lang] = _join_language(parts, out)
+        joined["languages"][lang], records[lang] = _join_language(parts, out, previous)
     (out / ENTRY).write_text(json.dumps(joined, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    if store is not None:
+        rejoin.save(store, out / "index", records)
 
 
 def _copy_runtime(bundles: list[Path], out: Path) -> None:
@@ -235,10 +227,12 @@ def _copy_runtime(bundles: list[Path], out: Path) -> None:
                     raise SearchIndexError(f"各部分的搜索程序文件 {path.name} 不一致")
 
 
-def _join_language(parts: list[tuple[Path, dict[str, Any]]], out: Path) -> dict[str, Any]:
+def _join_language(parts: list[tuple[Path, dict[str, Any]]], out: Path,
+                   previous: rejoin.Previous | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The language's entry in pagefind-entry.json, and its record for the next join."""
     metas = [search.read_index_file(b / f"pagefind.{info['hash']}.pf_meta") for b, info in parts]
     if any(meta[4] for meta in metas):
-        raise Unjoinable("sorting")
+        raise chunks.Unjoinable("sorting")
     lang = parts[0][1]["hash"].split("_")[0]
     fields = sorted({name for meta in metas for name in meta[5]})
     field_maps = [[fields.index(name) for name in meta[5]] for meta in metas]
@@ -249,11 +243,17 @@ def _join_language(parts: list[tuple[Path, dict[str, Any]]], out: Path) -> dict[
     for (bundle, _), meta in zip(parts, metas):
         offsets.append(len(pages))
         pages.extend([_copy_fragment(bundle, fragments, name), count] for name, count in meta[1])
-    chunks = _join_words(parts, metas, offsets, field_maps, out, lang)
+    (out / "index").mkdir(exist_ok=True)
+    cuts = _cuts(metas)
+    cut = rejoin.recut(previous, lang, parts, metas, offsets, field_maps, cuts, out / "index") if previous else None
+    if cut is None:
+        cut = _join_words(parts, metas, offsets, field_maps, cuts, out, lang)
+    listed = rejoin.finish(cut, out / "index", lang, previous.index if previous else None)
     filters = _join_filters(parts, metas, offsets, out, lang)
-    meta = [metas[0][0], pages, chunks, filters, [], fields]
+    meta = [metas[0][0], pages, listed, filters, [], fields]
     name = search.write_index_file(out, f"pagefind.{lang}", ".pf_meta", meta, 10)
-    return {**parts[0][1], "hash": name.split(".", 1)[1], "page_count": len(pages)}
+    return ({**parts[0][1], "hash": name.split(".", 1)[1], "page_count": len(pages)},
+            rejoin.describe(parts, metas, field_maps, cuts, cut))
 
 
 def _copy_fragment(bundle: Path, folder: Path, name: str) -> str:
@@ -272,65 +272,24 @@ def _copy_fragment(bundle: Path, folder: Path, name: str) -> str:
     return search.place(folder, ".pf_fragment", data, [f"{name}{digest[:n]}" for n in range(len(digest) + 1)])
 
 
-def _join_words(parts: list[tuple[Path, dict[str, Any]]], metas: list[Any], offsets: list[int],
-                field_maps: list[list[int]], out: Path, lang: str) -> list[list[str]]:
-    """The joined word index, in JOIN_PARTS ranges of words joined side by side (PARALLEL at a
-    time); the ranges are cut at evenly spaced chunk starts of all shards together, so the
-    result does not depend on the machine. [from, to, file] per chunk."""
-    (out / "index").mkdir(exist_ok=True)
+def _cuts(metas: list[Any]) -> list[str]:
+    """Where the word ranges joined side by side meet: at evenly spaced chunk starts of all
+    shards together, so the result does not depend on the machine."""
     starts = sorted({chunk[0] for meta in metas for chunk in meta[2]})
-    cuts = sorted({starts[len(starts) * k // JOIN_PARTS] for k in range(1, JOIN_PARTS)} - {starts[0]})
+    return sorted({starts[len(starts) * k // JOIN_PARTS] for k in range(1, JOIN_PARTS)} - {starts[0]})
+
+
+def _join_words(parts: list[tuple[Path, dict[str, Any]]], metas: list[Any], offsets: list[int],
+                field_maps: list[list[int]], cuts: list[str], out: Path, lang: str) -> list[rejoin.Chunk]:
+    """The joined word index, in JOIN_PARTS ranges of words (between `cuts`) joined side by side
+    (PARALLEL at a time): its chunks, each file holding its own words (rejoin.finish adds the copies)."""
     bounds: list[str | None] = [None, *cuts, None]
     tasks = [_RangeTask([(str(bundle), [c[0] for c in meta[2]], [c[2] for c in meta[2]])
                          for (bundle, _), meta in zip(parts, metas)],
                         offsets, field_maps, lo, hi, str(out / "index"), lang)
              for lo, hi in zip(bounds, bounds[1:])]
     pieces = _run_ranges(tasks, out.parent) if PARALLEL > 1 and len(tasks) > 1 else [_join_range(t) for t in tasks]
-    chunks = [chunk for piece in pieces for chunk in piece]
-    for before, after in zip(chunks, chunks[1:]):
-        before[1], after[0] = _prefixes(before[1], after[0])
-    return _copy_light_words(chunks, out / "index", lang)
-
-
-def _copy_light_words(chunks: list[list[Any]], folder: Path, lang: str) -> list[list[str]]:
-    """Copy each light word (on at most LIGHT_PAGES pages: names and their suffix forms) into the
-    chunks the browser loads for its first COPY_PREFIX characters, where those are not its own.
-
-    The browser cuts a Chinese query into pieces of one or two characters (柳龙镇 -> 柳 龙 镇),
-    loads for each piece the one chunk whose range holds it, and widens the piece only to the longer
-    words of that chunk. A page whose name begins with the piece (柳龙镇门潭村, searchterms.py) is
-    found only if that word is there. Pagefind ends a chunk right after every heavy word, so 柳, on
-    5,626 pages of a province, ended its chunk and every longer word beginning with 柳 sat in the
-    next one: 12 of 40 station names were missed. Keeping such families in one chunk instead made
-    the chunk of 社区 carry 社工 and weigh 135 KB; a copy of the light words costs bytes, not chunks.
-    A word loaded twice is the same entry twice: the browser keeps one (a map by word)."""
-    tops = [chunk[1] for chunk in chunks]
-    extra: dict[int, dict[str, list[Any]]] = {}
-    for n, chunk in enumerate(chunks):
-        # A piece sorts before the chunk holding a word it begins only where the chunk's start
-        # begins with the piece and is longer (柳东 for 柳): only such words, at the start of
-        # their chunk, can need copying, and _chunk set them aside when it wrote the chunk.
-        pieces = [chunk[0][:length] for length in range(1, min(len(chunk[0]), COPY_PREFIX + 1))]
-        targets = [(piece, loaded) for piece in pieces
-                   if (loaded := _loaded(chunks, tops, piece)) is not None and loaded != n]
-        for word in chunk[3] if targets else ():
-            for piece, loaded in targets:
-                if word[0].startswith(piece):
-                    extra.setdefault(loaded, {})[word[0]] = word
-    for n, words in sorted(extra.items()):
-        path = folder / f"{chunks[n][2]}.pf_index"
-        own = search.read_index_file(path)[0]
-        merged = sorted({**words, **{w[0]: w for w in own}}.values(), key=lambda w: w[0])
-        path.unlink()
-        chunks[n][2] = search.write_index_file(folder, lang, ".pf_index", [merged], 12, CHUNK_GZIP, chunk_cbor)
-    return [chunk[:3] for chunk in chunks]
-
-
-def _loaded(chunks: list[list[str]], tops: list[str], piece: str) -> int | None:
-    """The chunk the browser loads for `piece`: the first whose range holds it (pagefind's
-    request_indexes), found by bisection since ranges are in order and do not overlap."""
-    n = bisect.bisect_left(tops, piece)
-    return n if n < len(chunks) and chunks[n][0] <= piece else None
+    return [rejoin.Chunk(*chunk) for piece in pieces for chunk in piece]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -360,7 +319,7 @@ def _run_ranges(tasks: list[_RangeTask], scratch: Path) -> list[list[list[Any]]]
         for process, result_file in running:
             output, _ = process.communicate()
             if process.returncode == UNJOINABLE_EXIT:
-                raise Unjoinable(output)
+                raise chunks.Unjoinable(output)
             if process.returncode != 0:
                 raise SearchIndexError(f"合并搜索索引失败:{output.strip()}")
             pieces.append(json.loads(result_file.read_text(encoding="utf-8")))
@@ -368,150 +327,9 @@ def _run_ranges(tasks: list[_RangeTask], scratch: Path) -> list[list[list[Any]]]
 
 
 def _join_range(task: _RangeTask) -> list[list[Any]]:
-    streams = [_words(Path(bundle), starts, names, n, task.lo, task.hi)
+    streams = [chunks.bundle_words(Path(bundle), starts, names, n, task.lo, task.hi)
                for n, (bundle, starts, names) in enumerate(task.shards)]
-    return _write_chunks(_joined_words(streams, task.offsets, task.field_maps), Path(task.folder), task.lang)
-
-
-def _words(bundle: Path, starts: list[str], names: list[str], shard: int, lo: str | None,
-           hi: str | None) -> Iterator[tuple[str, int, list[Any]]]:
-    """The shard's words in [lo, hi). A chunk holds the words from its start up to the next
-    chunk's start (pagefind shortens the starts to where neighbours differ, which keeps that true),
-    so only chunks that can hold such words are read."""
-    for n, name in enumerate(names):
-        after = starts[n + 1] if n + 1 < len(starts) else None
-        if (hi is not None and starts[n] >= hi) or (lo is not None and after is not None and after <= lo):
-            continue
-        for word in search.read_index_file(bundle / "index" / f"{name}.pf_index")[0]:
-            if (lo is not None and word[0] < lo) or (hi is not None and word[0] >= hi):
-                continue
-            if word[2]:
-                raise Unjoinable("word variants")
-            yield word[0], shard, word[1]
-
-
-def _joined_words(streams: list[Iterator[tuple[str, int, list[Any]]]], offsets: list[int],
-                  field_maps: list[list[int]]) -> Iterator[list[Any]]:
-    """Every word of every shard in code-point order, its pages renumbered into the joined list."""
-    current: str | None = None
-    entries: list[Any] = []
-    last = 0  # the joined page number of the word's latest entry
-    for word, shard, shard_pages in heapq.merge(*streams, key=lambda w: (w[0], w[1])):
-        if word != current:
-            if current is not None:
-                yield [current, entries, []]
-            current, entries, last = word, [], 0
-        renumbered = _remapped(shard_pages, field_maps[shard])
-        first = offsets[shard] + renumbered[0][0]
-        renumbered[0] = [first - last, *renumbered[0][1:]]
-        entries.extend(renumbered)
-        last = first + sum(entry[0] for entry in shard_pages[1:])
-    if current is not None:
-        yield [current, entries, []]
-
-
-def _remapped(shard_pages: list[Any], field_map: list[int]) -> list[Any]:
-    """The entries with meta field numbers of the joined list (a copy of the first entry, which
-    the caller renumbers)."""
-    if field_map == list(range(len(field_map))):
-        return [list(shard_pages[0]), *shard_pages[1:]]
-    return [[delta, locations, [-(field_map[-v - 1] + 1) if v < 0 else v for v in meta_locations]]
-            for delta, locations, meta_locations in shard_pages]
-
-
-def _write_chunks(words: Iterator[list[Any]], folder: Path, lang: str) -> list[list[Any]]:
-    """Cut the words into chunk files as pagefind does; _chunk's list per chunk
-    (the caller shortens them as pagefind does, across ranges). Pagefind widens a query word to the
-    longer words it starts only within the one chunk whose range holds the word, so the cut decides
-    what a prefix finds: starting a new chunk with every heavy word made some of a province's later
-    queries lighter, but twice as many service names found nothing, their single-character pieces
-    (帮 of 个案帮扶) no longer reaching 帮扶 (bench/README.md). Names are longer than pagefind's 7
-    digits: ranges are written side by side, and must not meet on a name."""
-    chunks: list[list[Any]] = []
-    batch: list[Any] = []
-    weight = 0
-    for word in words:
-        batch.append(word)
-        weight += sum(len(entry[1]) + 1 for entry in word[1])
-        if weight >= CHUNK_WEIGHT:
-            chunks.append(_chunk(batch, folder, lang))
-            batch, weight = [], 0
-    if batch:
-        chunks.append(_chunk(batch, folder, lang))
-    return chunks
-
-
-def _chunk(batch: list[Any], folder: Path, lang: str) -> list[Any]:
-    """[first word, last word, file, light words that may need copying]: the light words at the
-    chunk's start that share the first character of its first word (_copy_light_words)."""
-    head = batch[0][0][:1]
-    starting = itertools.takewhile(lambda w: w[0].startswith(head), batch)
-    light = [w for w in starting if len(w[1]) <= LIGHT_PAGES]
-    return [batch[0][0], batch[-1][0], search.write_index_file(folder, lang, ".pf_index", [batch], 12, CHUNK_GZIP,
-                                                                        chunk_cbor), light]
-
-
-def _cbor_head(major: int, n: int) -> bytes:
-    """CBOR's shortest head of major type `major` with argument n (as cbor2 writes it)."""
-    if n < 24:
-        return bytes((major << 5 | n,))
-    for extra, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if n < 1 << (8 * size):
-            return bytes((major << 5 | extra,)) + n.to_bytes(size, "big")
-    raise OverflowError(n)  # cbor2 writes a bignum tag
-
-
-@functools.lru_cache(maxsize=1)
-def _cbor_ints() -> dict[int, bytes]:
-    """The encodings of the integers a chunk is made of: page deltas, positions, meta field marks."""
-    return {**{i: _cbor_head(0, i) for i in range(1 << 16)}, **{-1 - i: _cbor_head(1, i) for i in range(1 << 10)}}
-
-
-@functools.lru_cache(maxsize=1)
-def _cbor_lists() -> list[bytes]:
-    """The heads of arrays of up to 65,535 items."""
-    return [_cbor_head(4, n) for n in range(1 << 16)]
-
-
-def chunk_cbor(value: Any) -> bytes:
-    """cbor2.dumps(value), byte for byte, for a chunk ([[[word, [[delta, [positions], [meta
-    positions]]...], variants]...]]): cbor2 took 33 ms for a province's chunk of 20,000 entries, this
-    15. Anything else in the value is left to cbor2."""
-    try:
-        return _chunk_cbor(value)
-    except (KeyError, IndexError, TypeError, ValueError, OverflowError):
-        return cbor2.dumps(value)
-
-
-def _chunk_cbor(value: Any) -> bytes:
-    """Positions are ints, as pagefind writes them (a bool or float among them would not be told apart)."""
-    code, heads = _cbor_ints().__getitem__, _cbor_lists()
-    out: list[bytes] = []
-    put = out.append
-    (words,) = value
-    put(heads[1] + heads[len(words)])
-    triple = heads[3]
-    for word, entries, variants in words:
-        if type(word) is not str or type(entries) is not list or variants != []:
-            raise TypeError(word)
-        text = word.encode("utf-8")
-        put(triple + _cbor_head(3, len(text)) + text + heads[len(entries)])
-        for delta, positions, metas in entries:
-            if type(positions) is not list or type(metas) is not list or type(delta) is not int:
-                raise TypeError(delta)
-            put(triple + code(delta) + heads[len(positions)] + b"".join(map(code, positions))
-                + heads[len(metas)] + b"".join(map(code, metas)))
-        put(heads[0])
-    return b"".join(out)
-
-
-def _prefixes(a: str, b: str) -> tuple[str, str]:
-    common = 0
-    for x, y in zip(b, a):
-        if x != y:
-            break
-        common += 1
-    return a[:common + 1], b[:common + 1]
+    return chunks.write_chunks(chunks.merged_words(streams, task.offsets, task.field_maps), Path(task.folder), task.lang)
 
 
 def _join_filters(parts: list[tuple[Path, dict[str, Any]]], metas: list[Any], offsets: list[int],
@@ -533,11 +351,11 @@ def _range_main(argv: list[str]) -> int:
     """The child of _run_ranges: join one range, write its chunk list."""
     task = _RangeTask(**json.loads(Path(argv[0]).read_text(encoding="utf-8")))
     try:
-        chunks = _join_range(task)
-    except Unjoinable as err:
+        written = _join_range(task)
+    except chunks.Unjoinable as err:
         print(err)
         return UNJOINABLE_EXIT
-    Path(argv[1]).write_text(json.dumps(chunks, ensure_ascii=False), encoding="utf-8")
+    Path(argv[1]).write_text(json.dumps(written, ensure_ascii=False), encoding="utf-8")
     return 0
 
 
