@@ -50,7 +50,7 @@ class Context:
     """The model plus the lookups every page kind needs."""
 
     def __init__(self, portal: Portal, findings: list[Issue],
-                 exports: list[tuple[str, str]] | None = None) -> None:
+                 exports: list[tuple[str, str]] | Callable[[], list[tuple[str, str]]] | None = None) -> None:
         self.p = portal
         self.findings: dict[str, list[Issue]] = {}
         for f in findings:
@@ -64,9 +64,12 @@ class Context:
 
     @property
     def exports(self) -> list[tuple[str, str]]:
-        """(site path, text) of the open data files this build publishes, made once."""
+        """(site path, text) of the open data files this build publishes, made once (or handed
+        over as a function that gives them, when they are made meanwhile: site/children.Forked)."""
         if self._exports is None:
             self._exports = opendata.files(self.p)
+        elif callable(self._exports):
+            self._exports = self._exports()
         return self._exports
 
     def _stations_under_regions(self) -> dict[str, list[str]]:

@@ -32,7 +32,7 @@ from sgz_portal.data.schema import SCHEMA_DIR
 from sgz_portal.pages import qr, specs
 from sgz_portal.pages.views import Views
 from sgz_portal.pipeline import Prepared, prepare
-from sgz_portal.site import cache, qrcodes, redirect, sitemap
+from sgz_portal.site import cache, children, qrcodes, redirect, sitemap
 from sgz_portal.site.attachments import attachments
 
 
@@ -117,6 +117,7 @@ CONFIG_SCHEME = (
 )
 # Pages a crawler need not fetch: a poster prints what its station's page says.
 NOT_IN_SITEMAP = frozenset({"poster"})
+EXPORTS_AHEAD = 200  # stations from which the open data is made by a fork (children.Forked); a small site's takes ms
 
 
 class KeptPage(File):
@@ -140,7 +141,6 @@ class BuildState:
     data_dir: Path
     portal: Portal
     views: Views
-    exports: list[tuple[str, str]]
     overrides: Path
     pages: dict[str, specs.PageSpec] = field(default_factory=dict)
     urls: list[str] = field(default_factory=list)  # rendered pages' site-relative URLs (sitemap)
@@ -151,6 +151,7 @@ class BuildState:
     cache: cache.Cache | None = None
     keys: dict[str, str] = field(default_factory=dict)
     qr_ahead: qrcodes.DrawnAhead | None = None  # station QR codes drawn by a child process
+    exports_ahead: children.Forked | None = None  # the open data files, made by a fork meanwhile
 
 
 def _mark_toc(items: Any) -> None:
@@ -202,10 +203,12 @@ class PortalPlugin(BasePlugin):
             # site's address they would be root-based (wrong in a sub-folder) or "//" (another host).
             config.theme.static_templates.remove("404.html")
         config.extra["portal"] = site_context(portal)
-        exports = opendata.files(portal)
+        # A province's open data took 13 s: a fork makes it while this process decides which
+        # pages to reuse (on_files), which the open data page's view waits for last.
+        ahead = children.Forked(lambda: opendata.files(portal)) if len(portal.stations) >= EXPORTS_AHEAD else None
         self.state = BuildState(data_dir=data_dir, portal=portal,
-                                views=Views(portal, prepared.issues, exports), exports=exports,
-                                overrides=Path(config.theme.custom_dir or "overrides"))
+                                views=Views(portal, prepared.issues, ahead.result if ahead else opendata.files(portal)),
+                                overrides=Path(config.theme.custom_dir or "overrides"), exports_ahead=ahead)
         self.cache = None
         if self._previous is not None:
             config_file = Path(config.config_file_path)
@@ -220,12 +223,17 @@ class PortalPlugin(BasePlugin):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         state = self._require()
         rendered = set(nav_paths(config.nav)) | linked_pages(files)
+        made = []
         for spec in specs.page_specs(state.portal):
             if files.get_file_from_path(spec.src_uri) is not None:
                 continue  # a hand-written page in content/ wins
             template = specs.template_for(spec, state.overrides)
-            page = File.generated(config, spec.src_uri, content=specs.stub(spec, template))
-            kept = None if spec.src_uri in rendered else self._kept(spec, page.dest_uri)
+            made.append((spec, File.generated(config, spec.src_uri, content=specs.stub(spec, template))))
+        # The open data page's view (its files' sizes) waits for the open data: decided last.
+        keeps = {spec.src_uri: None if spec.src_uri in rendered else self._kept(spec, page.dest_uri)
+                 for spec, page in sorted(made, key=lambda m: m[0].kind == "opendata")}
+        for spec, page in made:
+            kept = keeps[spec.src_uri]
             if kept is None:  # rendered (its key, if _kept computed it, is recorded once written)
                 files.append(page)
                 state.pages[spec.src_uri] = spec
@@ -242,7 +250,7 @@ class PortalPlugin(BasePlugin):
                 files.append(File.generated(config, uri, abs_src_path=str(source)))
             else:
                 files.append(File.generated(config, uri, content=photo))
-        for uri, content in state.exports:
+        for uri, content in state.views.exports:
             files.append(File.generated(config, uri, content=content))
         for path in sorted(SCHEMA_DIR.glob("*.schema.json")):  # the data format, for editors' tools
             files.append(File.generated(config, f"schema/{path.name}", abs_src_path=str(path)))
@@ -261,6 +269,8 @@ class PortalPlugin(BasePlugin):
     def on_build_error(self, *, error: Exception) -> None:
         if self.state is not None and self.state.qr_ahead is not None:
             self.state.qr_ahead.close()
+        if self.state is not None and self.state.exports_ahead is not None:
+            self.state.exports_ahead.close()
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         """Escaping by construction: every template, Material's and ours, autoescapes. What is

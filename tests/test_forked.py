@@ -1,0 +1,94 @@
+"""Work done by a fork of the build meanwhile (site/children.Forked): a province's open data is
+made while the build decides which pages to reuse. The value is the same as made here, and a
+child that fails or is no longer wanted leaves nothing behind."""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from sgz_portal import opendata
+from sgz_portal.site import build as build_module
+from sgz_portal.site import children, plugin
+from tests.sitetext import digest
+
+ROOT = Path(__file__).resolve().parents[1]
+MINIMAL = ROOT / "tests" / "fixtures" / "minimal" / "data"
+
+
+def test_the_work_is_done_by_another_process() -> None:
+    here = os.getpid()
+    assert children.Forked(os.getpid).result() not in (here, None)
+    assert children.Forked(lambda: [("data/a.csv", "编号\n1\n")] * 3).result() == [("data/a.csv", "编号\n1\n")] * 3
+
+
+def test_a_child_that_fails_leaves_the_work_to_this_process() -> None:
+    here = os.getpid()
+
+    def work() -> int:
+        if os.getpid() != here:
+            raise RuntimeError("the child fails")
+        return 5
+    assert children.Forked(work).result() == 5
+
+
+def test_a_child_no_longer_wanted_is_stopped_and_waited_for() -> None:
+    ahead = children.Forked(lambda: time.sleep(60))
+    pid = ahead._pid
+    start = time.monotonic()
+    ahead.close()
+    assert time.monotonic() - start < 10
+    with pytest.raises(ChildProcessError):  # already reaped: no zombie left
+        os.waitpid(pid, os.WNOHANG)
+
+
+def _recording(log: Path):  # type: ignore[no-untyped-def]
+    real = opendata.files
+
+    def files(p):  # type: ignore[no-untyped-def]
+        with log.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(p)
+    return files
+
+
+def test_a_site_is_the_same_with_the_open_data_made_by_a_fork(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(MINIMAL, data)
+    monkeypatch.delenv("PORTAL_AS_OF", raising=False)
+    log = tmp_path / "pids"
+    monkeypatch.setattr(plugin.opendata, "files", _recording(log))
+    monkeypatch.setattr(plugin, "EXPORTS_AHEAD", 10**9)
+    assert build_module.build(data, tmp_path / "here", ROOT / "mkdocs.yml", incremental=False) == 0
+    assert log.read_text(encoding="utf-8").split() == [str(os.getpid())]
+    log.unlink()
+    monkeypatch.setattr(plugin, "EXPORTS_AHEAD", 1)
+    assert build_module.build(data, tmp_path / "ahead", ROOT / "mkdocs.yml", incremental=False) == 0
+    made_by = log.read_text(encoding="utf-8").split()
+    assert len(made_by) == 1 and made_by[0] != str(os.getpid())
+    assert digest(tmp_path / "here") == digest(tmp_path / "ahead")
+
+
+def test_a_failed_build_stops_the_fork(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(MINIMAL, data)
+    monkeypatch.delenv("PORTAL_AS_OF", raising=False)
+    monkeypatch.setattr(plugin, "EXPORTS_AHEAD", 1)
+    made: list[children.Forked] = []
+    real = children.Forked.__init__
+
+    def init(self: children.Forked, work) -> None:  # type: ignore[no-untyped-def]
+        made.append(self)
+        real(self, lambda: (time.sleep(60), work())[1])  # still working when the build fails
+
+    def broken(*args: object) -> None:
+        raise OSError("injected failure")  # before the open data is asked for
+    monkeypatch.setattr(children.Forked, "__init__", init)
+    monkeypatch.setattr(plugin, "attachments", broken)
+    start = time.monotonic()
+    assert build_module.build(data, tmp_path / "site", ROOT / "mkdocs.yml", incremental=False) == 1
+    assert time.monotonic() - start < 50
+    assert made and made[0]._pid == 0  # closed: killed and waited for
