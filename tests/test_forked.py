@@ -1,4 +1,4 @@
-"""Work done by a fork of the build meanwhile (site/children.Forked): a province's open data is
+"""Work done by a fork of the build meanwhile (site/Forked): a province's open data is
 made while the build decides which pages to reuse. The value is the same as made here, and a
 child that fails or is no longer wanted leaves nothing behind."""
 from __future__ import annotations
@@ -11,8 +11,13 @@ from pathlib import Path
 import pytest
 
 from sgz_portal import opendata
+from sgz_portal.data import load
+from sgz_portal.data.forked import Forked
+from sgz_portal.data.issues import Issue
+from sgz_portal.data.memo import Memo
 from sgz_portal.site import build as build_module
-from sgz_portal.site import children, plugin
+from sgz_portal.site import plugin
+from tests.fixturedata import SAMPLE
 from tests.sitetext import digest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,8 +26,8 @@ MINIMAL = ROOT / "tests" / "fixtures" / "minimal" / "data"
 
 def test_the_work_is_done_by_another_process() -> None:
     here = os.getpid()
-    assert children.Forked(os.getpid).result() not in (here, None)
-    assert children.Forked(lambda: [("data/a.csv", "编号\n1\n")] * 3).result() == [("data/a.csv", "编号\n1\n")] * 3
+    assert Forked(os.getpid).result() not in (here, None)
+    assert Forked(lambda: [("data/a.csv", "编号\n1\n")] * 3).result() == [("data/a.csv", "编号\n1\n")] * 3
 
 
 def test_a_child_that_fails_leaves_the_work_to_this_process() -> None:
@@ -32,11 +37,11 @@ def test_a_child_that_fails_leaves_the_work_to_this_process() -> None:
         if os.getpid() != here:
             raise RuntimeError("the child fails")
         return 5
-    assert children.Forked(work).result() == 5
+    assert Forked(work).result() == 5
 
 
 def test_a_child_no_longer_wanted_is_stopped_and_waited_for() -> None:
-    ahead = children.Forked(lambda: time.sleep(60))
+    ahead = Forked(lambda: time.sleep(60))
     pid = ahead._pid
     start = time.monotonic()
     ahead.close()
@@ -77,18 +82,56 @@ def test_a_failed_build_stops_the_fork(tmp_path: Path, monkeypatch: pytest.Monke
     shutil.copytree(MINIMAL, data)
     monkeypatch.delenv("PORTAL_AS_OF", raising=False)
     monkeypatch.setattr(plugin, "EXPORTS_AHEAD", 1)
-    made: list[children.Forked] = []
-    real = children.Forked.__init__
+    made: list[Forked] = []
+    real = Forked.__init__
 
-    def init(self: children.Forked, work) -> None:  # type: ignore[no-untyped-def]
+    def init(self: Forked, work) -> None:  # type: ignore[no-untyped-def]
         made.append(self)
         real(self, lambda: (time.sleep(60), work())[1])  # still working when the build fails
 
     def broken(*args: object) -> None:
         raise OSError("injected failure")  # before the open data is asked for
-    monkeypatch.setattr(children.Forked, "__init__", init)
+    monkeypatch.setattr(Forked, "__init__", init)
     monkeypatch.setattr(plugin, "attachments", broken)
     start = time.monotonic()
     assert build_module.build(data, tmp_path / "site", ROOT / "mkdocs.yml", incremental=False) == 1
     assert time.monotonic() - start < 50
     assert made and made[0]._pid == 0  # closed: killed and waited for
+
+
+def _loaded(data: Path, memo: Memo | None) -> tuple[list[tuple[str, object, object, str]], list[Issue], set[str], int]:
+    raw, problems = load.load(data, memo)
+    docs = [raw.site, raw.regions, raw.services, raw.agencies, *raw.stations, *raw.projects, *raw.plans,
+            raw.resources, raw.rules]
+    return ([(d.file, d.data, d.lines, d.digest) for d in docs if d is not None], problems,
+            set(memo.used) if memo else set(), memo.hits if memo else 0)
+
+
+@pytest.mark.parametrize("with_memo", [False, True])
+def test_files_read_by_a_fork_are_those_read_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  with_memo: bool) -> None:
+    """A large data folder's later files are read by a fork (data/load.py): the same records,
+    lines, digests and problems, in the same order, a broken file among them, and the same memo
+    keys used; the fork did read them."""
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    last = sorted((data / "projects").glob("*.yaml"))[-1]
+    last.write_text(last.read_text(encoding="utf-8") + "\n  broken: [\n", encoding="utf-8")
+    log = tmp_path / "pids"
+    real = load.read_document
+
+    def reading(path: Path, rel: str):  # type: ignore[no-untyped-def]
+        with log.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(path, rel)
+    monkeypatch.setattr(load, "read_document", reading)
+    for _ in range(2):  # with a memo: first every file is read, then none is
+        memos = [Memo(tmp_path / f"memo-{n}", "test") if with_memo else None for n in range(2)]
+        monkeypatch.setattr(load, "PARALLEL_FILES", 10**9)
+        here = _loaded(data, memos[0])
+        monkeypatch.setattr(load, "PARALLEL_FILES", 1)
+        ahead = _loaded(data, memos[1])
+        assert ahead == here
+        assert any(i.code.startswith("yaml") for i in here[1])
+    pids = set(log.read_text(encoding="utf-8").split())
+    assert str(os.getpid()) in pids and len(pids) > 1

@@ -65,7 +65,7 @@ class Context:
     @property
     def exports(self) -> list[tuple[str, str]]:
         """(site path, text) of the open data files this build publishes, made once (or handed
-        over as a function that gives them, when they are made meanwhile: site/children.Forked)."""
+        over as a function that gives them, when they are made meanwhile: data/forked.py)."""
         if self._exports is None:
             self._exports = opendata.files(self.p)
         elif callable(self._exports):

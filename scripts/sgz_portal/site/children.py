@@ -1,5 +1,5 @@
-"""Child processes of a build: this package's own modules run afresh (`python -m sgz_portal.…`),
-or a fork of the build that works on the model it already holds (Forked).
+"""Child processes of a build that run this package's own modules (`python -m sgz_portal.…`);
+data/forked.py forks the build instead where the child needs what the build already holds.
 
 Plain children, not multiprocessing: its spawn start would import `python -m sgz_portal` again and
 run the command a second time. The package's folder goes first on PYTHONPATH, so a child runs the
@@ -7,13 +7,9 @@ same code as its parent, installed or run from a checkout (`PYTHONPATH=scripts`)
 """
 from __future__ import annotations
 
-import marshal
 import os
-import signal
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
@@ -23,62 +19,3 @@ def module_command(module: str, *args: str) -> tuple[list[str], dict[str, str]]:
     path = os.pathsep.join(filter(None, [PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
     return [sys.executable, "-m", module, *args], {**os.environ, "PYTHONPATH": path}
 
-
-class Forked:
-    """Work done by a forked copy of this process while this one goes on; `result()` waits for it.
-    A fork shares the model already in memory (a child started afresh would load it again), and
-    its result comes back through a pipe (marshal: no code runs when it is read). Where there is
-    no fork, or the child fails, the work is done here, when the result is asked for: the same
-    value either way, sooner or later."""
-
-    def __init__(self, work: Callable[[], Any]) -> None:
-        self._work = work
-        self._value: Any = None
-        self._done = False
-        self._pid = 0
-        self._read = -1
-        if not hasattr(os, "fork"):
-            return
-        self._read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns into the build
-            code = 1
-            try:
-                os.close(self._read)
-                with os.fdopen(write, "wb") as out:
-                    out.write(marshal.dumps(work()))
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write)
-        self._pid = pid
-
-    def result(self) -> Any:
-        if not self._done:
-            value = self._collect()
-            self._value = self._work() if value is None else value[0]
-            self._done = True
-        return self._value
-
-    def _collect(self) -> tuple[Any] | None:
-        """(the child's value,), or None if there is no child or it failed."""
-        if not self._pid:
-            return None
-        with os.fdopen(self._read, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(self._pid, 0)
-        self._pid = 0
-        if status != 0:
-            return None
-        try:
-            return (marshal.loads(data),)
-        except (EOFError, ValueError, TypeError):
-            return None
-
-    def close(self) -> None:
-        """Stop a child whose result is no longer wanted (a failed build)."""
-        if self._pid:
-            os.close(self._read)
-            os.kill(self._pid, signal.SIGKILL)
-            os.waitpid(self._pid, 0)
-            self._pid = 0

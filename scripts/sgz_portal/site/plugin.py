@@ -26,13 +26,14 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 
 from sgz_portal import opendata
+from sgz_portal.data.forked import Forked
 from sgz_portal.data.issues import errors, report
 from sgz_portal.data.model import Portal
 from sgz_portal.data.schema import SCHEMA_DIR
 from sgz_portal.pages import qr, specs
 from sgz_portal.pages.views import Views
 from sgz_portal.pipeline import Prepared, prepare
-from sgz_portal.site import cache, children, qrcodes, redirect, sitemap
+from sgz_portal.site import cache, qrcodes, redirect, sitemap
 from sgz_portal.site.attachments import attachments
 
 
@@ -117,7 +118,7 @@ CONFIG_SCHEME = (
 )
 # Pages a crawler need not fetch: a poster prints what its station's page says.
 NOT_IN_SITEMAP = frozenset({"poster"})
-EXPORTS_AHEAD = 200  # stations from which the open data is made by a fork (children.Forked); a small site's takes ms
+EXPORTS_AHEAD = 200  # stations from which the open data is made by a fork (Forked); a small site's takes ms
 
 
 class KeptPage(File):
@@ -151,7 +152,7 @@ class BuildState:
     cache: cache.Cache | None = None
     keys: dict[str, str] = field(default_factory=dict)
     qr_ahead: qrcodes.DrawnAhead | None = None  # station QR codes drawn by a child process
-    exports_ahead: children.Forked | None = None  # the open data files, made by a fork meanwhile
+    exports_ahead: Forked | None = None  # the open data files, made by a fork meanwhile
 
 
 def _mark_toc(items: Any) -> None:
@@ -205,7 +206,7 @@ class PortalPlugin(BasePlugin):
         config.extra["portal"] = site_context(portal)
         # A province's open data took 13 s: a fork makes it while this process decides which
         # pages to reuse (on_files), which the open data page's view waits for last.
-        ahead = children.Forked(lambda: opendata.files(portal)) if len(portal.stations) >= EXPORTS_AHEAD else None
+        ahead = Forked(lambda: opendata.files(portal)) if len(portal.stations) >= EXPORTS_AHEAD else None
         self.state = BuildState(data_dir=data_dir, portal=portal,
                                 views=Views(portal, prepared.issues, ahead.result if ahead else opendata.files(portal)),
                                 overrides=Path(config.theme.custom_dir or "overrides"), exports_ahead=ahead)
