@@ -16,6 +16,7 @@ exceeds --max-slope (the issue's bound: 1.1), so it can serve as a check.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import importlib.util
 import json
@@ -26,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,45 +77,6 @@ def prepare(*a, **k):
                  errors=sum(1 for i in prepared.issues if i.severity == "error"))
     return prepared
 pipeline.prepare = prepare
-# Peak memory of the processes the build starts (pagefind, two at a time for large sites), sampled
-# from /proc: a child's own ru_maxrss starts at the build's size, inherited when it is forked.
-import os, threading
-peaks = {"descendant_kb": 0, "together_kb": 0}
-def _status(pid):
-    with open(f"/proc/{pid}/status") as f:
-        fields = dict(line.split(":", 1) for line in f if ":" in line)
-    return int(fields.get("VmHWM", "0 kB").split()[0]), int(fields.get("VmRSS", "0 kB").split()[0])
-def _sample():
-    me = os.getpid()
-    while True:
-        parents = {}
-        for name in os.listdir("/proc"):
-            if name.isdigit():
-                try:
-                    with open(f"/proc/{name}/stat") as f:
-                        parents[int(name)] = int(f.read().rsplit(")", 1)[1].split()[1])
-                except (OSError, ValueError, IndexError):
-                    pass
-        ours, grown = {me}, True
-        while grown:
-            grown = False
-            for pid, parent in parents.items():
-                if parent in ours and pid not in ours:
-                    ours.add(pid)
-                    grown = True
-        total = 0
-        for pid in ours:
-            try:
-                hwm, rss = _status(pid)
-            except (OSError, ValueError):
-                continue
-            total += rss
-            if pid != me:
-                peaks["descendant_kb"] = max(peaks["descendant_kb"], hwm)
-        peaks["together_kb"] = max(peaks["together_kb"], total)
-        time.sleep(0.2)
-if os.path.isdir("/proc/self"):
-    threading.Thread(target=_sample, daemon=True).start()
 sys.argv = ["sgz-portal", *args]
 code = 0
 printed = io.StringIO()
@@ -127,8 +90,7 @@ finally:
     cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
     with open(out, "w", encoding="utf-8") as f:
         json.dump({"times": times, "cpus": cpus, "facts": facts, "code": code, "cpu": cpu,
-                   "rss_kb": me.ru_maxrss, "child_rss_kb": peaks["descendant_kb"] or kids.ru_maxrss,
-                   "together_kb": peaks["together_kb"],
+                   "rss_kb": me.ru_maxrss, "child_rss_kb": kids.ru_maxrss,
                    "stdout": printed.getvalue()}, f)
 sys.exit(code)
 """
@@ -196,19 +158,68 @@ class Run:
     cpu: float  # user + system seconds of the process and the children it waited for
     rss_mb: float  # the process's own peak resident set
     stderr: str
+    together_kb: int = 0  # the most memory the process and its descendants held at once (PSS)
+    pagefind_kb: int = 0  # the largest peak resident set of a pagefind process
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
-    """Run one process; its own rusage comes from wait4 (not mixed with earlier children's)."""
+    """Run one process; its own rusage comes from wait4 (not mixed with earlier children's), its
+    tree's memory from /proc, sampled from here: a thread inside the build would change it (a
+    build forks only while it runs no other thread, data/forked.py)."""
     start = time.perf_counter()
+    peaks = {"together_kb": 0, "pagefind_kb": 0}
     with tempfile.TemporaryFile() as err:
         child = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        stop = threading.Event()
+        sampler = threading.Thread(target=_sample, args=(child.pid, peaks, stop), daemon=True)
+        if os.path.isdir("/proc/self"):
+            sampler.start()
         _, status, usage = os.wait4(child.pid, 0)
+        stop.set()
         child.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - start
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
-    return Run(child.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, text)
+    return Run(child.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, text, **peaks)
+
+
+def _proc(pid: int, name: str) -> str:
+    with open(f"/proc/{pid}/{name}", encoding="utf-8", errors="replace") as f:
+        return f.read()
+
+
+def _kb(text: str, field: str) -> int:
+    for line in text.splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def _sample(root: int, peaks: dict[str, int], stop: threading.Event) -> None:
+    """Every 0.2 s: the proportional set size (PSS) of `root` and all its descendants added up
+    (a fork shares its parent's pages: their resident sets would count them twice), and each
+    pagefind process's peak resident set."""
+    while not stop.is_set():
+        parents = {}
+        for name in os.listdir("/proc"):
+            if name.isdigit():
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    parents[int(name)] = int(_proc(int(name), "stat").rsplit(")", 1)[1].split()[1])
+        ours, grown = {root}, True
+        while grown:
+            grown = False
+            for pid, parent in parents.items():
+                if parent in ours and pid not in ours:
+                    ours.add(pid)
+                    grown = True
+        total = 0
+        for pid in ours:
+            with contextlib.suppress(OSError, ValueError):
+                total += _kb(_proc(pid, "smaps_rollup"), "Pss")
+                if _proc(pid, "comm").startswith("pagefind"):
+                    peaks["pagefind_kb"] = max(peaks["pagefind_kb"], _kb(_proc(pid, "status"), "VmHWM"))
+        peaks["together_kb"] = max(peaks["together_kb"], total)
+        stop.wait(0.2)
 
 
 BARE_CONFIG = """site_name: bare
@@ -313,8 +324,8 @@ def measure(size: int, work: Path, seed: int, portal: Path = ROOT, preset: str =
     load_avg = os.getloadavg()[0]
     result = Result(bare=bare(size, work) if compare else None, load_avg=load_avg,
                     size=size, pages=pages, wall=wall, cpu=got["cpu"], generate=generated,
-                    rss_mb=got["rss_kb"] / 1024, pagefind_rss_mb=got["child_rss_kb"] / 1024,
-                    together_mb=got.get("together_kb", 0) / 1024,
+                    rss_mb=got["rss_kb"] / 1024, pagefind_rss_mb=(done.pagefind_kb or got["child_rss_kb"]) / 1024,
+                    together_mb=done.together_kb / 1024,
                     index_mb=_tree_size(site / "pagefind") / 2**20, site_mb=_tree_size(site) / 2**20,
                     times=got["times"], cpus=got["cpus"], warnings=got["facts"]["issues"])
     result.search_kb = search_weight(site)

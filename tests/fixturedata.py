@@ -1,7 +1,10 @@
 """Editing a copy of fixture data in a test: one helper, shared by the test modules."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+
+import pytest
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINIMAL = FIXTURES / "minimal" / "data"
@@ -14,3 +17,11 @@ def edit(data: Path, name: str, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"fixture changed: {old!r} not in {name}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def minimal_copy(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """folder/data: a copy of the minimal data, judged at its own as-of date (PORTAL_AS_OF unset)."""
+    data = folder / "data"
+    shutil.copytree(MINIMAL, data)
+    monkeypatch.delenv("PORTAL_AS_OF", raising=False)
+    return data

@@ -17,11 +17,10 @@ from sgz_portal.data.issues import Issue
 from sgz_portal.data.memo import Memo
 from sgz_portal.site import build as build_module
 from sgz_portal.site import plugin
-from tests.fixturedata import SAMPLE
+from tests.fixturedata import SAMPLE, minimal_copy
 from tests.sitetext import digest
 
 ROOT = Path(__file__).resolve().parents[1]
-MINIMAL = ROOT / "tests" / "fixtures" / "minimal" / "data"
 
 
 def test_the_work_is_done_by_another_process() -> None:
@@ -61,9 +60,7 @@ def _recording(log: Path):  # type: ignore[no-untyped-def]
 
 
 def test_a_site_is_the_same_with_the_open_data_made_by_a_fork(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(MINIMAL, data)
-    monkeypatch.delenv("PORTAL_AS_OF", raising=False)
+    data = minimal_copy(tmp_path, monkeypatch)
     log = tmp_path / "pids"
     monkeypatch.setattr(plugin.opendata, "files", _recording(log))
     monkeypatch.setattr(plugin, "EXPORTS_AHEAD", 10**9)
@@ -78,9 +75,7 @@ def test_a_site_is_the_same_with_the_open_data_made_by_a_fork(tmp_path: Path, mo
 
 
 def test_a_failed_build_stops_the_fork(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(MINIMAL, data)
-    monkeypatch.delenv("PORTAL_AS_OF", raising=False)
+    data = minimal_copy(tmp_path, monkeypatch)
     monkeypatch.setattr(plugin, "EXPORTS_AHEAD", 1)
     made: list[Forked] = []
     real = Forked.__init__

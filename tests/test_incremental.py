@@ -17,7 +17,7 @@ import pytest
 from sgz_portal import cli, pipeline
 from sgz_portal.data import memo as memo_module
 from sgz_portal.data.memo import Memo
-from sgz_portal.site import cache, rejoin, shards
+from sgz_portal.site import cache, plugin, rejoin, shards
 from tests.fixturedata import SAMPLE, edit
 from tests.sitetext import digest
 
@@ -178,6 +178,35 @@ def test_reused_pages_are_linked_from_the_previous_site_not_copied(project: Path
     edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
     assert reused(build(project, "site")) > 150
     assert page.stat().st_ino == before and page.stat().st_nlink == 1  # the old site is gone
+    same_as_full(project)
+
+
+@pytest.mark.parametrize("fork_fails", [False, True])
+def test_a_large_sites_reused_pages_are_linked_by_a_fork(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         fork_fails: bool) -> None:
+    """From plugin.LINK_AHEAD reused pages, a fork links them while mkdocs renders the rest
+    (data/forked.py); if it fails, the build links them itself. Either way: links, a full build's bytes."""
+    build(project, "site")
+    page = project / "site" / "stations" / "nanhu" / "index.html"
+    before = page.stat().st_ino
+    log = project / "pids"
+    real = plugin._link_all
+
+    def linking(pairs: list[tuple[str, str]]) -> int:
+        with log.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        if fork_fails and os.getpid() != parent:
+            real(pairs[: len(pairs) // 2])
+            os._exit(3)  # half linked, then gone
+        return real(pairs)
+    parent = os.getpid()
+    monkeypatch.setattr(plugin, "_link_all", linking)
+    monkeypatch.setattr(plugin, "LINK_AHEAD", 1)
+    edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
+    assert reused(build(project, "site")) > 150
+    pids = log.read_text(encoding="utf-8").split()
+    assert pids[0] != str(parent) and pids[1:] == ([str(parent)] if fork_fails else [])
+    assert page.stat().st_ino == before
     same_as_full(project)
 
 

@@ -2,7 +2,6 @@
 build process, whatever order the pages ask in, and whatever happens to the child."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,10 +10,10 @@ from sgz_portal.pages import qr
 from sgz_portal.pages.views import Views
 from sgz_portal.site import build as build_module
 from sgz_portal.site import qrcodes
+from tests.fixturedata import minimal_copy
 from tests.sitetext import digest
 
 ROOT = Path(__file__).resolve().parents[1]
-MINIMAL = ROOT / "tests" / "fixtures" / "minimal" / "data"
 TARGETS = [f"https://www.example.gov.cn/sgz/stations/s{n:03d}/" for n in range(40)]
 
 
@@ -60,9 +59,7 @@ def test_a_child_that_dies_leaves_the_rest_to_the_build(expected: dict[str, str]
 
 
 def test_a_site_is_the_same_with_codes_drawn_ahead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(MINIMAL, data)
-    monkeypatch.delenv("PORTAL_AS_OF", raising=False)
+    data = minimal_copy(tmp_path, monkeypatch)
     started = []
     real = qrcodes.DrawnAhead.__init__
 
@@ -80,9 +77,7 @@ def test_a_site_is_the_same_with_codes_drawn_ahead(tmp_path: Path, monkeypatch: 
 
 def test_a_failed_build_stops_the_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """mkdocs reports an error raised while rendering to on_build_error, which ends the child."""
-    data = tmp_path / "data"
-    shutil.copytree(MINIMAL, data)
-    monkeypatch.delenv("PORTAL_AS_OF", raising=False)
+    data = minimal_copy(tmp_path, monkeypatch)
     monkeypatch.setattr(qrcodes, "AHEAD_MIN", 1)
     made: list[qrcodes.DrawnAhead] = []
     real = qrcodes.DrawnAhead.__init__

@@ -73,14 +73,20 @@ def _no_full_join(*args: Any, **kwargs: Any) -> Any:
     raise AssertionError("a full join where the last one could be built on")
 
 
-@pytest.mark.usefixtures("small_chunks")
-def test_random_edits_rejoin_to_a_full_joins_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    rng = random.Random(11)
+def _indexed(tmp_path: Path, seed: int, count: int) -> tuple[random.Random, list[str], dict[str, list[str]], Path, Path]:
+    """A site of `count` random pages, indexed once into a store: (rng, words, pages, site, store)."""
+    rng = random.Random(seed)
     words = _vocabulary(rng)
-    pages = {f"p/{n:03d}/index.html": _text(rng, words) for n in range(90)}
+    pages = {f"p/{n:03d}/index.html": _text(rng, words) for n in range(count)}
     site, store = tmp_path / "site", tmp_path / "store"
     _write_site(site, pages)
     shards.index(site, store, reuse=True)
+    return rng, words, pages, site, store
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_random_edits_rejoin_to_a_full_joins_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng, words, pages, site, store = _indexed(tmp_path, 11, 90)
     assert digest(site / search.BUNDLE) == _full_index(site, tmp_path / "full")
     record = rejoin.load(store)
     assert record is not None and len(record.languages["zh"]["chunks"]) > 30
@@ -117,12 +123,7 @@ def test_random_edits_rejoin_to_a_full_joins_bytes(tmp_path: Path, monkeypatch: 
 @pytest.mark.usefixtures("small_chunks")
 def test_a_page_added_or_an_unknown_record_is_a_full_join(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An added page moves the page numbers of the shards after it: every chunk changes."""
-    rng = random.Random(5)
-    words = _vocabulary(rng)
-    pages = {f"p/{n:03d}/index.html": _text(rng, words) for n in range(40)}
-    site, store = tmp_path / "site", tmp_path / "store"
-    _write_site(site, pages)
-    shards.index(site, store, reuse=True)
+    rng, words, pages, site, store = _indexed(tmp_path, 5, 40)
     pages["p/999/index.html"] = _text(rng, words)
     _write_site(site, pages)
     calls = []
@@ -143,12 +144,7 @@ def test_a_page_added_or_an_unknown_record_is_a_full_join(tmp_path: Path, monkey
 def test_the_record_is_kept_with_the_shards_and_nothing_is_written_through_its_links(tmp_path: Path) -> None:
     """The kept chunk files are links shared by the store and the published index: a join that
     wrote into one would change the site already published (here, the one moved aside)."""
-    rng = random.Random(7)
-    words = _vocabulary(rng)
-    pages = {f"p/{n:03d}/index.html": _text(rng, words) for n in range(30)}
-    site, store = tmp_path / "site", tmp_path / "store"
-    _write_site(site, pages)
-    shards.index(site, store, reuse=True)
+    rng, words, pages, site, store = _indexed(tmp_path, 7, 30)
     assert sorted(p.name for p in store.iterdir() if p.name != rejoin.FOLDER) == sorted(
         rejoin.load(store).languages["zh"]["parts"])  # type: ignore[union-attr]
     assert set(digest(store / rejoin.FOLDER / "index")) == {p.name for p in (site / search.BUNDLE / "index").iterdir()}

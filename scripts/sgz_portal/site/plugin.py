@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,6 +119,7 @@ CONFIG_SCHEME = (
 )
 # Pages a crawler need not fetch: a poster prints what its station's page says.
 NOT_IN_SITEMAP = frozenset({"poster"})
+LINK_AHEAD = 5_000  # reused pages from which a fork links them (_link_ahead)
 EXPORTS_AHEAD = 200  # stations from which the open data is made by a fork (Forked); a small site's takes ms
 
 
@@ -126,13 +128,28 @@ class KeptPage(File):
     copied: the previous site is deleted once this one is published, and until then both folders
     name the same unchanged bytes (nothing writes into a published page after it is written)."""
 
+    linked_ahead = False  # linked by a fork of the build meanwhile (PortalPlugin._link_ahead)
+
     def copy_file(self, dirty: bool = False) -> None:
         assert self.abs_src_path is not None
-        os.makedirs(os.path.dirname(self.abs_dest_path), exist_ok=True)
-        try:
-            os.link(self.abs_src_path, self.abs_dest_path)
-        except OSError:  # another file system, or links not allowed: copied after all
-            super().copy_file(dirty)
+        if not self.linked_ahead:
+            link_or_copy(self.abs_src_path, self.abs_dest_path)
+
+
+def link_or_copy(source: str, dest: str) -> None:
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    try:
+        os.link(source, dest)
+    except FileExistsError:
+        pass  # linked already, by a fork that did not finish its work (data/forked.py)
+    except OSError:  # another file system, or links not allowed: copied after all
+        shutil.copyfile(source, dest)
+
+
+def _link_all(pairs: list[tuple[str, str]]) -> int:
+    for source, dest in pairs:
+        link_or_copy(source, dest)
+    return len(pairs)
 
 
 @dataclass
@@ -153,6 +170,7 @@ class BuildState:
     keys: dict[str, str] = field(default_factory=dict)
     qr_ahead: qrcodes.DrawnAhead | None = None  # station QR codes drawn by a child process
     exports_ahead: Forked | None = None  # the open data files, made by a fork meanwhile
+    links_ahead: Forked | None = None  # reused pages linked into the new site by a fork meanwhile
 
 
 def _mark_toc(items: Any) -> None:
@@ -245,6 +263,7 @@ class PortalPlugin(BasePlugin):
             files.append(KeptPage.generated(config, page.dest_uri, abs_src_path=str(kept)))
             if spec.kind not in NOT_IN_SITEMAP:
                 state.urls.append(page_url(page))
+        self._link_ahead(state, files)
         self._draw_ahead(state)
         for uri, source, photo in attachments(state.data_dir, state.portal):
             if photo is None:
@@ -256,6 +275,18 @@ class PortalPlugin(BasePlugin):
         for path in sorted(SCHEMA_DIR.glob("*.schema.json")):  # the data format, for editors' tools
             files.append(File.generated(config, f"schema/{path.name}", abs_src_path=str(path)))
         return files
+
+    @staticmethod
+    def _link_ahead(state: BuildState, files: Files) -> None:
+        """Many reused pages: a fork links them (and makes their 80,000 folders, 8 s for a
+        province) while mkdocs renders the changed pages; on_post_build waits for it."""
+        kept = [f for f in files if isinstance(f, KeptPage)]
+        if len(kept) < LINK_AHEAD:
+            return
+        pairs = [(str(f.abs_src_path), f.abs_dest_path) for f in kept]
+        for f in kept:
+            f.linked_ahead = True
+        state.links_ahead = Forked(lambda: _link_all(pairs))
 
     @staticmethod
     def _draw_ahead(state: BuildState) -> None:
@@ -270,8 +301,9 @@ class PortalPlugin(BasePlugin):
     def on_build_error(self, *, error: Exception) -> None:
         if self.state is not None and self.state.qr_ahead is not None:
             self.state.qr_ahead.close()
-        if self.state is not None and self.state.exports_ahead is not None:
-            self.state.exports_ahead.close()
+        for ahead in (self.state.exports_ahead, self.state.links_ahead) if self.state is not None else ():
+            if ahead is not None:
+                ahead.close()
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         """Escaping by construction: every template, Material's and ours, autoescapes. What is
@@ -347,6 +379,8 @@ class PortalPlugin(BasePlugin):
         state = self._require()
         if state.qr_ahead is not None:
             state.qr_ahead.close()
+        if state.links_ahead is not None:
+            state.links_ahead.result()
         stubs = redirect.write(Path(config.site_dir), specs.redirects(state.portal))
         if state.cache is not None:
             for rel, text in stubs.items():
