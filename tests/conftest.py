@@ -1,12 +1,14 @@
 """Shared fixtures: the demo site is built once per test session and read by many tests."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from sgz_portal import cli, pipeline
+from sgz_portal.data import forked
 from sgz_portal.pages.views import Views
 from tests.fixturedata import MINIMAL
 
@@ -62,3 +64,11 @@ def data(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(MINIMAL, target)
     return target
+
+
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """data/forked.py forks only while no other thread runs; a test session runs some (the demo
+    site's server), which no forked work here touches: tests of the forked path fork regardless.
+    test_forked.py checks the rule itself."""
+    monkeypatch.setattr(forked, "available", lambda: hasattr(os, "fork"))

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from sgz_portal import opendata
-from sgz_portal.data import load
+from sgz_portal.data import forked, load
 from sgz_portal.data.forked import Forked
 from sgz_portal.data.issues import Issue
 from sgz_portal.data.memo import Memo
@@ -21,6 +22,23 @@ from tests.fixturedata import SAMPLE, minimal_copy
 from tests.sitetext import digest
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.usefixtures("forking")
+AVAILABLE = forked.available
+
+
+def test_no_fork_while_another_thread_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fork copies only the calling thread: a lock another thread held would stay held in the
+    child. So with another thread running, the work is done here, when it is asked for."""
+    monkeypatch.setattr(forked, "available", AVAILABLE)  # the rule itself, not the fixture's
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not forked.available()
+        assert Forked(os.getpid).result() == os.getpid()
+    finally:
+        stop.set()
+        other.join()
 
 
 def test_the_work_is_done_by_another_process() -> None:

@@ -181,6 +181,7 @@ def test_reused_pages_are_linked_from_the_previous_site_not_copied(project: Path
     same_as_full(project)
 
 
+@pytest.mark.usefixtures("forking")
 @pytest.mark.parametrize("fork_fails", [False, True])
 def test_a_large_sites_reused_pages_are_linked_by_a_fork(project: Path, monkeypatch: pytest.MonkeyPatch,
                                                          fork_fails: bool) -> None:
