@@ -1,4 +1,4 @@
-"""Which words the browser has for a query piece (site/chunks.py: write_chunks, copy_light_words).
+"""Which words the browser has for a query piece (site/chunks.py: write_chunks, light_copies; rejoin.finish).
 
 The browser loads, for each piece of a query, the first chunk whose [from, to] range holds the piece
 (pagefind's request_indexes) and widens the piece only to the longer words of that chunk. It cuts
@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sgz_portal.site import chunks as chunking
-from sgz_portal.site import search
+from sgz_portal.site import rejoin, search
 
 W = chunking.CHUNK_WEIGHT
 HEADS = ["柏", "柳", "柴", "柿", "栅", "西村", "标", "栈", "栋"]
@@ -40,9 +40,11 @@ def _province_like() -> list[list[Any]]:
 def _joined(folder: Path, copy: bool = True) -> list[list[str]]:
     """Chunks as the join leaves them: cut, ranges shortened, light words copied."""
     chunks = chunking.write_chunks(iter(_province_like()), folder, "zh")
+    if copy:  # as the join does it
+        return rejoin.finish([rejoin.Chunk(*chunk) for chunk in chunks], folder, "zh", None)
     for before, after in zip(chunks, chunks[1:]):
         before[1], after[0] = chunking.shorten(before[1], after[0])
-    return chunking.copy_light_words(chunks, folder, "zh") if copy else chunks
+    return chunks
 
 
 def _words_of(folder: Path, chunk: list[str]) -> list[list[Any]]:

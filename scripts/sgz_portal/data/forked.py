@@ -22,11 +22,8 @@ def available() -> bool:
 
 
 class Forked:
-    """Work done by a forked copy of this process while this one goes on; `result()` waits for it.
-    A fork shares the model already in memory (a child started afresh would load it again), and
-    its result comes back through a pipe (marshal: no code runs when it is read). Where there is
-    no fork, or the child fails, the work is done here, when the result is asked for: the same
-    value either way, sooner or later."""
+    """`work` started in a fork now; `result()` waits for its value (or, where there is no fork or
+    the child failed, does the work here); `close()` stops a child whose value is not wanted."""
 
     def __init__(self, work: Callable[[], Any]) -> None:
         self._work = work

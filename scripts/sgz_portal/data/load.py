@@ -6,6 +6,8 @@ Every value's line is remembered so that later stages can say `FILE:LINE`.
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -464,8 +466,8 @@ def _read_files(files: list[tuple[Path, str]], memo: Memo | None) -> list[_Read]
     """read_document (or read_memoized) of each file, in order; the later half (by size) by a fork."""
     if len(files) < PARALLEL_FILES or not forked.available():
         return [_read_one(path, rel, memo) for path, rel in files]
-    sizes = [path.stat().st_size for path, _ in files]
-    half = next(n for n in range(len(files) + 1) if 2 * sum(sizes[:n]) >= sum(sizes))
+    running = list(itertools.accumulate(path.stat().st_size for path, _ in files))
+    half = bisect.bisect_left(running, running[-1] / 2) + 1  # the first half holds half the bytes
     ahead = forked.Forked(lambda: _read_plain(files[half:], memo))
     first = [_read_one(path, rel, memo) for path, rel in files[:half]]
     plain, used, hits = ahead.result()

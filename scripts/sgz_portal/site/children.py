@@ -18,4 +18,3 @@ def module_command(module: str, *args: str) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that run `python -m module args…`."""
     path = os.pathsep.join(filter(None, [PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
     return [sys.executable, "-m", module, *args], {**os.environ, "PYTHONPATH": path}
-

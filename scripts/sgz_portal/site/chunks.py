@@ -21,7 +21,7 @@ from sgz_portal.site import search
 from sgz_portal.site.search import SearchIndexError
 
 CHUNK_WEIGHT = 20_000  # pagefind's own cut between index chunks: locations + 1 per page
-# Words copied into the chunk the browser loads for their first characters (copy_light_words):
+# Words copied into the chunk the browser loads for their first characters (light_copies):
 # those on at most LIGHT_PAGES pages (names and their suffix forms: 帮扶资源链接 ends two service
 # names; with 1, eight of 30 service names still found nothing), for their first COPY_PREFIX characters.
 LIGHT_PAGES = 16
@@ -33,9 +33,11 @@ class Unjoinable(SearchIndexError):
     """A shard uses a part of the index format that joining does not know (sorting, word variants)."""
 
 
-def copy_light_words(chunks: list[list[Any]], folder: Path, lang: str) -> list[list[str]]:
-    """Copy each light word (on at most LIGHT_PAGES pages: names and their suffix forms) into the
-    chunks the browser loads for its first COPY_PREFIX characters, where those are not its own.
+def light_copies(chunks: list[list[Any]]) -> dict[int, dict[str, list[Any]]]:
+    """{chunk number: {word: entry}}: each light word (on at most LIGHT_PAGES pages: names and their
+    suffix forms) goes into the chunks the browser loads for its first COPY_PREFIX characters, where
+    those are not its own (written by with_copies, in rejoin.finish). `chunks`: [from, to, file,
+    light words], ranges shortened as the meta file gives them.
 
     The browser cuts a Chinese query into pieces of one or two characters (柳龙镇 -> 柳 龙 镇),
     loads for each piece the one chunk whose range holds it, and widens the piece only to the longer
@@ -45,17 +47,6 @@ def copy_light_words(chunks: list[list[Any]], folder: Path, lang: str) -> list[l
     next one: 12 of 40 station names were missed. Keeping such families in one chunk instead made
     the chunk of 社区 carry 社工 and weigh 135 KB; a copy of the light words costs bytes, not chunks.
     A word loaded twice is the same entry twice: the browser keeps one (a map by word)."""
-    for n, words in sorted(light_copies(chunks).items()):
-        path = folder / f"{chunks[n][2]}.pf_index"
-        own = search.read_index_file(path)[0]
-        path.unlink()
-        chunks[n][2] = with_copies(own, words, folder, lang)
-    return [chunk[:3] for chunk in chunks]
-
-
-def light_copies(chunks: list[list[Any]]) -> dict[int, dict[str, list[Any]]]:
-    """{chunk number: {word: entry}}: the light words copy_light_words puts into each chunk, from
-    chunks [from, to, file, light words] whose ranges are shortened as the meta file gives them."""
     tops = [chunk[1] for chunk in chunks]
     extra: dict[int, dict[str, list[Any]]] = {}
     for n, chunk in enumerate(chunks):
@@ -155,7 +146,7 @@ def write_chunks(words: Iterator[list[Any]], folder: Path, lang: str) -> list[li
 
 def write_chunk(batch: list[Any], folder: Path, lang: str) -> list[Any]:
     """[first word, last word, file, light words that may need copying]: the light words at the
-    chunk's start that share the first character of its first word (copy_light_words)."""
+    chunk's start that share the first character of its first word (light_copies)."""
     head = batch[0][0][:1]
     starting = itertools.takewhile(lambda w: w[0].startswith(head), batch)
     light = [w for w in starting if len(w[1]) <= LIGHT_PAGES]

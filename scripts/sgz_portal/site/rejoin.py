@@ -10,7 +10,7 @@ links to their files. The next join, when every shard still holds the same numbe
 the same meta fields (a phone changed, a brief added: the page numbers stay put), finds the words
 that changed in the changed shards, cuts again from the last boundary before each until the new
 cut meets a boundary of the last join, and takes the other chunks as they were, receiving again
-the light words copied into them (chunks.copy_light_words). Anything else is a full join. The
+the light words copied into them (chunks.light_copies). Anything else is a full join. The
 result is byte for byte a full join's (tests/test_rejoin.py compares them after random edits).
 """
 from __future__ import annotations
@@ -234,7 +234,7 @@ def _fresh(batch: list[Any], folder: Path, lang: str) -> Chunk:
 
 
 def finish(cut: list[Chunk], folder: Path, lang: str, kept_from: Path | None) -> list[list[str]]:
-    """Put the light word copies into the chunks (chunks.copy_light_words) and give the meta
+    """Put the light word copies into the chunks (chunks.light_copies) and give the meta
     file's list: [from, to, file], ranges shortened. A chunk of the last join whose copies are the
     same is linked from `kept_from`; one whose copies differ is written again with its own words."""
     ranges = [[chunk.first, chunk.last] for chunk in cut]
