@@ -25,3 +25,15 @@ def minimal_copy(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(MINIMAL, data)
     monkeypatch.delenv("PORTAL_AS_OF", raising=False)
     return data
+
+
+# The sample's missing May brief of nanhu-hubin-2026, added: (file, old, new) for `edit`.
+ADDED_BRIEF = ("projects/nanhu-hubin-2026.yaml", '  - type: monthly\n    period: "2026-06"', '''  - type: monthly
+    period: "2026-05"
+    published: 2026-06-09
+    summary: |
+      **本月重点**:端午节邻里活动,补发五月简报。
+    stats: {cases: 8, groups: 2, activities: 5, beneficiaries: 210, volunteer_hours: 90}
+
+  - type: monthly
+    period: "2026-06"''')

@@ -17,8 +17,9 @@ import pytest
 from sgz_portal import cli, pipeline
 from sgz_portal.data import memo as memo_module
 from sgz_portal.data.memo import Memo
+from sgz_portal.pages import station as station_page
 from sgz_portal.site import cache, plugin, rejoin, shards
-from tests.fixturedata import SAMPLE, edit
+from tests.fixturedata import ADDED_BRIEF, SAMPLE, edit
 from tests.sitetext import digest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,6 +54,12 @@ def reused(printed: str) -> int:
     return 0
 
 
+def stations(project: Path) -> list[str]:
+    prepared = pipeline.prepare(project / "data")
+    assert prepared.portal is not None
+    return list(prepared.portal.stations)
+
+
 def same_as_full(project: Path) -> None:
     build(project, "full", "--full")
     assert digest(project / "site") == digest(project / "full")
@@ -76,6 +83,20 @@ def test_a_changed_phone_rebuilds_its_station_and_matches_a_full_build(project: 
     text = (project / "site" / "stations").rglob("index.html")
     assert any("0830-5720999" in p.read_text(encoding="utf-8") for p in text)
     assert reused(printed) > 150
+    same_as_full(project)
+
+
+def test_the_views_of_pages_whose_inputs_did_not_change_are_not_computed(project: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A phone changed in beiling.yaml: only the views that read that file are computed
+    (pages/inputs.py): its 11 stations and the city station, whose children they are."""
+    build(project, "site")
+    edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
+    computed: list[str] = []
+    view = station_page.view
+    monkeypatch.setattr(station_page, "view", lambda ctx, sid: computed.append(sid) or view(ctx, sid))
+    build(project, "site")
+    assert set(computed) == {"city"} | {s for s in stations(project) if s.startswith("beiling")}
     same_as_full(project)
 
 
@@ -104,20 +125,9 @@ def test_a_large_site_reindexes_only_the_shard_that_changed(project: Path, monke
     assert not store.exists()
 
 
-BRIEF = '''  - type: monthly
-    period: "2026-05"
-    published: 2026-06-09
-    summary: |
-      **本月重点**:端午节邻里活动,补发五月简报。
-    stats: {cases: 8, groups: 2, activities: 5, beneficiaries: 210, volunteer_hours: 90}
-
-  - type: monthly
-    period: "2026-06"'''
-
-
 def test_an_added_monthly_brief_matches_a_full_build(project: Path) -> None:
     build(project, "site")
-    edit(project / "data", "projects/nanhu-hubin-2026.yaml", '  - type: monthly\n    period: "2026-06"', BRIEF)
+    edit(project / "data", *ADDED_BRIEF)
     printed = build(project, "site")
     assert reused(printed) > 150
     assert "补发五月简报" in (project / "site" / "projects" / "nanhu-hubin-2026" / "index.html").read_text("utf-8")
@@ -165,7 +175,7 @@ def test_the_recorded_hashes_are_those_of_the_published_files(project: Path) -> 
     edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
     build(project, "site")
     manifest = json.loads(next((project / cache.FOLDER).glob("*.json")).read_text(encoding="utf-8"))
-    recorded = {dest: (digest, indexed) for dest, (_, digest, _, indexed) in manifest["pages"].items()}
+    recorded = {dest: (digest, indexed) for dest, (_, digest, _, indexed, _) in manifest["pages"].items()}
     assert len(recorded) > 150
     site = project / "site"
     assert shards.html_files(site, recorded) == shards.html_files(site)
@@ -185,7 +195,7 @@ def test_reused_pages_are_linked_from_the_previous_site_not_copied(project: Path
 @pytest.mark.parametrize("fork_fails", [False, True])
 def test_a_large_sites_reused_pages_are_linked_by_a_fork(project: Path, monkeypatch: pytest.MonkeyPatch,
                                                          fork_fails: bool) -> None:
-    """From plugin.LINK_AHEAD reused pages, a fork links them while mkdocs renders the rest
+    """From plugin.WRITE_AHEAD reused pages and stubs, a fork links and writes them while mkdocs renders
     (data/forked.py); if it fails, the build links them itself. Either way: links, a full build's bytes."""
     build(project, "site")
     page = project / "site" / "stations" / "nanhu" / "index.html"
@@ -202,7 +212,7 @@ def test_a_large_sites_reused_pages_are_linked_by_a_fork(project: Path, monkeypa
         return real(pairs)
     parent = os.getpid()
     monkeypatch.setattr(plugin, "_link_all", linking)
-    monkeypatch.setattr(plugin, "LINK_AHEAD", 1)
+    monkeypatch.setattr(plugin, "WRITE_AHEAD", 1)
     edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
     assert reused(build(project, "site")) > 150
     pids = log.read_text(encoding="utf-8").split()

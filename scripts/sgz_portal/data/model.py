@@ -346,6 +346,8 @@ class Portal:
     community_orgs: dict[str, CommunityOrg] = field(default_factory=dict)
     volunteer_teams: dict[str, VolunteerTeam] = field(default_factory=dict)
     funds: dict[str, CharityFund] = field(default_factory=dict)
+    # data file -> SHA-256 of its bytes, when every file was read with a memo (pages/inputs.py)
+    digests: dict[str, str] = field(default_factory=dict)
     # indexes
     region_children: dict[str, list[str]] = field(default_factory=dict)
     station_children: dict[str, list[str]] = field(default_factory=dict)
@@ -509,9 +511,18 @@ def build(raw: RawData, as_of: dt.date | None = None) -> Portal:
         plans={x.id: x for x in sorted(map(_plan, plan_records(raw)), key=lambda x: x.id)},
     )
     portal.community_orgs, portal.volunteer_teams, portal.funds = _resources(raw)
+    portal.digests = _digests(raw)
     _add_indexes(portal)
     _add_attachments(portal, raw.root)
     return portal
+
+
+def _digests(raw: RawData) -> dict[str, str]:
+    """Each data file's digest, or none at all if one was read without a memo."""
+    docs = [raw.site, raw.regions, raw.services, raw.agencies, raw.resources, raw.rules,
+            *raw.stations, *raw.projects, *raw.plans]
+    digests = {doc.file: doc.digest for doc in docs if doc is not None}
+    return digests if all(digests.values()) else {}
 
 
 def _add_attachments(p: Portal, root: Path) -> None:

@@ -13,9 +13,10 @@ lost since is simply rendered again, without rereading a province's 1.7 GB of un
   their versions, the code and templates of this package, mkdocs.yml, `overrides/`, `content/`,
   the plugin's options and what every page's header and footer show (which includes the as-of
   date). Any change to it discards the manifest: a changed template or dependency is a full build.
-- **A generated page** is reused when the hash of its spec and its view (the dataclass its
-  template displays; its `repr` is deterministic: no addresses, no set order) and the environment
-  key equal the recorded one. A reused page is not a page for mkdocs at all: its previous file is
+- **A generated page** is reused when its inputs (pages/inputs.py: the data files and values its
+  view is made from) are the recorded ones, without computing its view; or else when the hash of
+  its spec and its view (the dataclass its template displays; its `repr` is deterministic: no
+  addresses, no set order) and the environment key equal the recorded one. A reused page is not a page for mkdocs at all: its previous file is
   handed over as a static file and hard-linked into the new site (site/plugin.py). Hand-written pages (content/) are
   always rendered: they are few; so are generated pages that `nav` names or that a hand-written
   page links to as `x.md` (mkdocs resolves such links only to pages).
@@ -46,7 +47,7 @@ from sgz_portal.data.memo import Memo
 from sgz_portal.site import search, shards
 
 FOLDER = Path(".cache") / "sgz-portal"
-FORMAT = 3  # bump when the manifest's shape changes
+FORMAT = 4  # bump when the manifest's shape changes
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 SEARCH_DIR = search.BUNDLE
 SEARCH_STORE = "search"  # index shards of large sites, one folder per site folder (site/shards.py)
@@ -111,8 +112,9 @@ class Manifest:
     """What one build published into one site folder, as the next build reads it."""
 
     environment: str
-    # dest path -> (page key, file SHA-256, file stamp once written, indexed: carries search.MARKER)
-    pages: dict[str, tuple[str, str, str, bool]] = field(default_factory=dict)
+    # dest path -> (page key, file SHA-256, file stamp once written, indexed: carries search.MARKER,
+    # inputs key or "": pages/inputs.py)
+    pages: dict[str, tuple[str, str, str, bool, str]] = field(default_factory=dict)
     search: str = ""  # search.files_key of the indexed HTML
     search_files: dict[str, str] = field(default_factory=dict)  # pagefind/ file -> sha
 
@@ -139,20 +141,21 @@ class Cache:
             return None
         if raw.get("format") != FORMAT or raw.get("environment") != environment:
             return None  # another template, dependency or option: a full build
-        pages = {k: (v[0], v[1], v[2], v[3]) for k, v in raw.get("pages", {}).items()}
+        pages = {k: (v[0], v[1], v[2], v[3], v[4]) for k, v in raw.get("pages", {}).items()}
         return Manifest(environment, pages, raw.get("search", ""), dict(raw.get("search_files", {})))
 
     @property
     def warm(self) -> bool:
         return self.old is not None
 
-    def keep(self, dest: str, key: str) -> Path | None:
-        """The previously published page at `dest`, if its key matches and its file is intact;
-        it is then recorded as written by this build too."""
+    def keep(self, dest: str, key: str | None = None, inputs: str | None = None) -> Path | None:
+        """The previously published page at `dest`, if its inputs (pages/inputs.py) or its key
+        match the recorded ones and its file is intact; it is then recorded as written by this
+        build too, with these inputs."""
         if self.old is None:
             return None
         recorded = self.old.pages.get(dest)
-        if recorded is None or recorded[0] != key:
+        if recorded is None or not ((inputs and recorded[4] == inputs) or recorded[0] == key):
             return None
         path = self.site_dir / dest
         try:
@@ -161,13 +164,13 @@ class Cache:
             return None
         if not same:
             return None  # edited or damaged since: rendered again
-        self.new.pages[dest] = recorded
+        self.new.pages[dest] = (*recorded[:4], inputs or "")
         self.reused += 1
         return path
 
-    def wrote(self, dest: str, key: str, output: str) -> None:
+    def wrote(self, dest: str, key: str, output: str, inputs: str | None = None) -> None:
         data = output.encode("utf-8", errors="xmlcharrefreplace")
-        self.new.pages[dest] = (key, sha256(data), "", search.MARKER in data)
+        self.new.pages[dest] = (key, sha256(data), "", search.MARKER in data, inputs or "")
 
     def wrote_stub(self, dest: str, text: str) -> None:
         """An HTML file that is not a page (a redirect stub): known, so not read again to be hashed."""
@@ -177,12 +180,12 @@ class Cache:
     def stamp_pages(self, staging: Path) -> None:
         """Record the stamp of every generated page as written into `staging` (a rename into
         place keeps it); a reused page is stamped again in case it was copied, not linked."""
-        for dest, (key, digest, _, indexed) in self.new.pages.items():
-            self.new.pages[dest] = (key, digest, stamp(staging / dest), indexed)
+        for dest, (key, digest, _, indexed, inputs) in self.new.pages.items():
+            self.new.pages[dest] = (key, digest, stamp(staging / dest), indexed, inputs)
 
     def reuse_search(self, staging: Path) -> bool:
         """Copy the previous search index into `staging` if it indexed the same HTML."""
-        known = {**self.stubs, **{dest: (digest, indexed) for dest, (_, digest, _, indexed) in self.new.pages.items()}}
+        known = {**self.stubs, **{dest: (digest, indexed) for dest, (_, digest, _, indexed, _) in self.new.pages.items()}}
         self.html = shards.html_files(staging, known)
         self.new.search = search.files_key(self.html)  # every HTML file pagefind indexes
         old = self.old

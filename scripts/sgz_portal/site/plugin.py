@@ -32,6 +32,7 @@ from sgz_portal.data.issues import errors, report
 from sgz_portal.data.model import Portal
 from sgz_portal.data.schema import SCHEMA_DIR
 from sgz_portal.pages import qr, specs
+from sgz_portal.pages.inputs import Inputs
 from sgz_portal.pages.views import Views
 from sgz_portal.pipeline import Prepared, prepare
 from sgz_portal.site import cache, qrcodes, redirect, sitemap
@@ -119,7 +120,7 @@ CONFIG_SCHEME = (
 )
 # Pages a crawler need not fetch: a poster prints what its station's page says.
 NOT_IN_SITEMAP = frozenset({"poster"})
-LINK_AHEAD = 5_000  # reused pages from which a fork links them (_link_ahead)
+WRITE_AHEAD = 5_000  # reused pages and redirect stubs from which a fork writes them (_write_ahead)
 EXPORTS_AHEAD = 200  # stations from which the open data is made by a fork (Forked); a small site's takes ms
 
 
@@ -128,7 +129,7 @@ class KeptPage(File):
     copied: the previous site is deleted once this one is published, and until then both folders
     name the same unchanged bytes (nothing writes into a published page after it is written)."""
 
-    linked_ahead = False  # linked by a fork of the build meanwhile (PortalPlugin._link_ahead)
+    linked_ahead = False  # linked by a fork of the build meanwhile (PortalPlugin._write_ahead)
 
     def copy_file(self, dirty: bool = False) -> None:
         assert self.abs_src_path is not None
@@ -168,9 +169,12 @@ class BuildState:
     # Incremental builds (site/cache.py): each rendered generated page's key, to record it.
     cache: cache.Cache | None = None
     keys: dict[str, str] = field(default_factory=dict)
+    inputs: Inputs | None = None  # what each page's view is made from (pages/inputs.py)
+    inputs_of: dict[str, str | None] = field(default_factory=dict)  # rendered page -> its inputs key
     qr_ahead: qrcodes.DrawnAhead | None = None  # station QR codes drawn by a child process
     exports_ahead: Forked | None = None  # the open data files, made by a fork meanwhile
-    links_ahead: Forked | None = None  # reused pages linked into the new site by a fork meanwhile
+    stubs: dict[str, str] = field(default_factory=dict)  # redirect stubs (site/redirect.py) by path
+    written_ahead: Forked | None = None  # reused pages linked and stubs written by a fork meanwhile
 
 
 def _mark_toc(items: Any) -> None:
@@ -223,7 +227,8 @@ class PortalPlugin(BasePlugin):
             config.theme.static_templates.remove("404.html")
         config.extra["portal"] = site_context(portal)
         # A province's open data took 13 s: a fork makes it while this process decides which
-        # pages to reuse (on_files), which the open data page's view waits for last.
+        # pages to reuse and renders the others; the open data page, which shows the files' sizes,
+        # is rendered last, and on_post_build writes the files.
         ahead = Forked(lambda: opendata.files(portal)) if len(portal.stations) >= EXPORTS_AHEAD else None
         self.state = BuildState(data_dir=data_dir, portal=portal,
                                 views=Views(portal, prepared.issues, ahead.result if ahead else opendata.files(portal)),
@@ -236,6 +241,7 @@ class PortalPlugin(BasePlugin):
             environment = cache.environment_key(config_file, [self.state.overrides], options)
             self.cache = cache.Cache(config_file.parent / cache.FOLDER, self._previous, environment, self._reuse)
             self.state.cache = self.cache
+            self.state.inputs = Inputs(self.state.views)
             self._previous = None
         return config
 
@@ -248,10 +254,11 @@ class PortalPlugin(BasePlugin):
                 continue  # a hand-written page in content/ wins
             template = specs.template_for(spec, state.overrides)
             made.append((spec, File.generated(config, spec.src_uri, content=specs.stub(spec, template))))
-        # The open data page's view (its files' sizes) waits for the open data: decided last.
-        keeps = {spec.src_uri: None if spec.src_uri in rendered else self._kept(spec, page.dest_uri)
-                 for spec, page in sorted(made, key=lambda m: m[0].kind == "opendata")}
-        for spec, page in made:
+        # The open data page's view (its files' sizes) waits for the open data: it is always
+        # rendered, and last (mkdocs renders pages in the order of `files`).
+        keeps = {spec.src_uri: None if spec.src_uri in rendered or spec.kind == "opendata"
+                 else self._kept(spec, page.dest_uri) for spec, page in made}
+        for spec, page in sorted(made, key=lambda m: m[0].kind == "opendata"):
             kept = keeps[spec.src_uri]
             if kept is None:  # rendered (its key, if _kept computed it, is recorded once written)
                 files.append(page)
@@ -263,30 +270,31 @@ class PortalPlugin(BasePlugin):
             files.append(KeptPage.generated(config, page.dest_uri, abs_src_path=str(kept)))
             if spec.kind not in NOT_IN_SITEMAP:
                 state.urls.append(page_url(page))
-        self._link_ahead(state, files)
+        self._write_ahead(state, files, Path(config.site_dir))
         self._draw_ahead(state)
         for uri, source, photo in attachments(state.data_dir, state.portal):
             if photo is None:
                 files.append(File.generated(config, uri, abs_src_path=str(source)))
             else:
                 files.append(File.generated(config, uri, content=photo))
-        for uri, content in state.views.exports:
-            files.append(File.generated(config, uri, content=content))
         for path in sorted(SCHEMA_DIR.glob("*.schema.json")):  # the data format, for editors' tools
             files.append(File.generated(config, f"schema/{path.name}", abs_src_path=str(path)))
         return files
 
     @staticmethod
-    def _link_ahead(state: BuildState, files: Files) -> None:
-        """Many reused pages: a fork links them (and makes their 80,000 folders, 8 s for a
-        province) while mkdocs renders the changed pages; on_post_build waits for it."""
+    def _write_ahead(state: BuildState, files: Files, site_dir: Path) -> None:
+        """Many reused pages and redirect stubs: a fork links the pages (and makes their 80,000
+        folders, 8 s for a province) and writes the 31,000 stubs (6 s) while mkdocs renders;
+        on_post_build waits for it."""
+        state.stubs = redirect.stubs(specs.redirects(state.portal))
         kept = [f for f in files if isinstance(f, KeptPage)]
-        if len(kept) < LINK_AHEAD:
+        if len(kept) + len(state.stubs) < WRITE_AHEAD:
             return
         pairs = [(str(f.abs_src_path), f.abs_dest_path) for f in kept]
         for f in kept:
             f.linked_ahead = True
-        state.links_ahead = Forked(lambda: _link_all(pairs))
+        stubs = state.stubs
+        state.written_ahead = Forked(lambda: _link_all(pairs) + redirect.write(site_dir, stubs))
 
     @staticmethod
     def _draw_ahead(state: BuildState) -> None:
@@ -301,7 +309,7 @@ class PortalPlugin(BasePlugin):
     def on_build_error(self, *, error: Exception) -> None:
         if self.state is not None and self.state.qr_ahead is not None:
             self.state.qr_ahead.close()
-        for ahead in (self.state.exports_ahead, self.state.links_ahead) if self.state is not None else ():
+        for ahead in (self.state.exports_ahead, self.state.written_ahead) if self.state is not None else ():
             if ahead is not None:
                 ahead.close()
 
@@ -312,16 +320,22 @@ class PortalPlugin(BasePlugin):
         return env
 
     def _kept(self, spec: specs.PageSpec, dest: str) -> Path | None:
-        """In an incremental build, the previous build's file of this page if its key (spec and
-        view) is the recorded one and the file is intact (site/cache.py). The key is kept for
-        on_page_context otherwise, so that a page rendered after all is not hashed twice."""
+        """In an incremental build, the previous build's file of this page if its inputs
+        (pages/inputs.py) or else its key (spec and view) are the recorded ones and the file is
+        intact (site/cache.py). The key is kept for on_page_context otherwise, so that a page
+        rendered after all is not hashed twice."""
         state = self._require()
-        if state.cache is None or not state.cache.warm:
+        if state.cache is None or state.inputs is None or not state.cache.warm:
             return None
+        inputs = state.inputs.key(spec)
+        kept = state.cache.keep(dest, inputs=inputs) if inputs else None
+        if kept is not None:
+            return kept  # its view is not even computed
         key = cache.page_key(state.cache.new.environment, spec, state.views.view(spec.kind, spec.key))
-        kept = state.cache.keep(dest, key)
+        kept = state.cache.keep(dest, key, inputs)
         if kept is None:
             state.keys[spec.src_uri] = key
+            state.inputs_of[spec.src_uri] = inputs
         return kept
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -351,8 +365,9 @@ class PortalPlugin(BasePlugin):
         context["sgz_cache_key"] = f"{context.get('base_url', '')} {page.url.split('/')[0]}" if shared else ""
         if spec is not None:
             context["view"] = state.views.view(spec.kind, spec.key)
-            if state.cache is not None and page.file.src_uri not in state.keys:
+            if state.cache is not None and state.inputs is not None and page.file.src_uri not in state.keys:
                 state.keys[page.file.src_uri] = cache.page_key(state.cache.new.environment, spec, context["view"])
+                state.inputs_of[page.file.src_uri] = state.inputs.key(spec)
         elif page.meta.get("template") in ("home.html", "search.html"):
             context["view"] = state.views.home()
         context["template_name"] = page.meta.get("template", "main.html")
@@ -369,7 +384,8 @@ class PortalPlugin(BasePlugin):
             state.urls.append(page.url)
         output = valid_toggles(output)
         if state.cache is not None and page.file.src_uri in state.keys:
-            state.cache.wrote(page.file.dest_uri, state.keys[page.file.src_uri], output)
+            state.cache.wrote(page.file.dest_uri, state.keys[page.file.src_uri], output,
+                              state.inputs_of.get(page.file.src_uri))
         return output
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
@@ -379,12 +395,18 @@ class PortalPlugin(BasePlugin):
         state = self._require()
         if state.qr_ahead is not None:
             state.qr_ahead.close()
-        if state.links_ahead is not None:
-            state.links_ahead.result()
-        stubs = redirect.write(Path(config.site_dir), specs.redirects(state.portal))
+        site_dir = Path(config.site_dir)
+        if state.written_ahead is not None:
+            state.written_ahead.result()
+        else:
+            redirect.write(site_dir, state.stubs)
         if state.cache is not None:
-            for rel, text in stubs.items():
+            for rel, text in state.stubs.items():
                 state.cache.wrote_stub(rel, text)
+        for uri, content in state.views.exports:  # not mkdocs files: made meanwhile (on_config)
+            path = site_dir / uri
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
         site = state.portal.site
         for name, text in sitemap.sitemaps(state.urls, site.base_url, site.as_of,
                                            self.config["sitemap_max_urls"]).items():

@@ -31,14 +31,15 @@ def stub(r: Redirect) -> str:
             f'<body><p>{title}的页面已合并到<a href="{href}">本村(社区)社会工作服务室的页面</a>。</p></body></html>\n')
 
 
-def write(site_dir: Path, redirects: list[Redirect]) -> dict[str, str]:
-    """Write the stubs; returns what was written, by path relative to site_dir."""
-    written = {}
-    for r in redirects:
-        rel = f"{r.path.strip('/')}/index.html"
-        text = stub(r)
+def stubs(redirects: list[Redirect]) -> dict[str, str]:
+    """The stub of each redirect, by path relative to the site folder."""
+    return {f"{r.path.strip('/')}/index.html": stub(r) for r in redirects}
+
+
+def write(site_dir: Path, stubs: dict[str, str]) -> int:
+    """Write the stubs into site_dir; returns how many."""
+    for rel, text in stubs.items():
         path = site_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-        written[rel] = text
-    return written
+    return len(stubs)

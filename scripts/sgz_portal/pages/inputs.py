@@ -1,0 +1,73 @@
+"""What a generated page's view is made from, named by data file: its inputs.
+
+An incremental build (site/plugin.py) reuses a page whose inputs are those the previous build
+recorded, without computing its view at all. For a province, computing and hashing the views of
+75,000 unchanged pages was a third of an incremental build (issue 11). A page's inputs are:
+
+- **the shared files**: every data file that holds no station or project record (site, regions,
+  services, agencies, resources, rules, plans). A change to any of them recomputes every view;
+- **the record files**: the file of each station and project record the view reads, as found in
+  this build's model, with its digest. A record that joins or leaves the view (a new child, a
+  project that adds the station) changes the set of files; a record that changes changes its
+  file's digest. A record's file changes whenever the record does, so no view can change while
+  its inputs stay the same;
+- **values** the view derives from records it does not read, as they are: whether a region's page
+  is stood in for by a station (which counts every station under it), the rule findings about the
+  record (rules compare records across files), and the size of each photo (an image, not data).
+
+Only the kinds that make nearly all pages have inputs (stations, their posters, projects). The
+views of the others are always computed; they are few. Without the files' digests (a build that
+read its data without a memo) no page has inputs. `tests/test_inputs.py` edits every kind of
+record a station or project page reads and checks that a view never changes under equal inputs.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+
+from sgz_portal.pages.context import Context
+from sgz_portal.pages.specs import PageSpec
+
+Read = tuple[Iterable[str], object]  # (record files, derived values)
+
+
+def _station(ctx: Context, sid: str) -> Read:
+    p = ctx.p
+    st = p.stations[sid]
+    related = [*([st.parent] if st.parent else []), *p.station_children.get(sid, [])]
+    files = [st.source.file, *(p.stations[s].source.file for s in related),
+             *(p.projects[x].source.file for x in p.projects_by_station.get(sid, []))]
+    values = ([ctx.standins.get(r.code) for r in p.region_path(st.region)], ctx.findings.get(sid, []),
+              [p.photo_sizes.get(ref) for ref in (st.signage_photo, *st.photos) if ref])
+    return files, values
+
+
+def _project(ctx: Context, pid: str) -> Read:
+    p = ctx.p
+    pr = p.projects[pid]
+    return [pr.source.file, *(p.stations[s].source.file for s in pr.stations)], ctx.findings.get(pid, [])
+
+
+# The poster shows its station's view and the site's name: the station's inputs.
+KINDS: dict[str, Callable[[Context, str], Read]] = {"station": _station, "poster": _station, "project": _project}
+
+
+class Inputs:
+    """The inputs key of each page that has one, for one build's model."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.digests = ctx.p.digests
+        records = {s.source.file for s in ctx.p.stations.values()} | {x.source.file for x in ctx.p.projects.values()}
+        shared = "".join(f"{f} {d}\n" for f, d in sorted(self.digests.items()) if f not in records)
+        self.shared = hashlib.sha256(shared.encode()).hexdigest()
+
+    def key(self, spec: PageSpec) -> str | None:
+        """A digest of the page's spec and inputs, or None where the page has no inputs (its
+        view decides)."""
+        read = KINDS.get(spec.kind)
+        if read is None or not self.digests:
+            return None
+        files, values = read(self.ctx, spec.key)
+        lines = "".join(f"{f} {self.digests[f]}\n" for f in sorted(set(files)))
+        return hashlib.sha256(f"{spec!r}\n{self.shared}\n{lines}{values!r}".encode()).hexdigest()
