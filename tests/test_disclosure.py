@@ -80,7 +80,7 @@ def test_schedule_agrees_with_rules_engine(views: Views) -> None:
                 due_date = re.findall(r"\d{4}-\d{2}-\d{2}", f.message)[-1]
                 from_rules.add((subject, kinds[prefix], status, due_date))
     from_schedule = {(d.project, d.kind, d.status, d.due.isoformat())
-                     for ds in disclosure.schedule(views.p).values() for d in ds
+                     for ds in disclosure.schedule(views).values() for d in ds
                      if d.status in ("late", "missing")}
     assert from_schedule == from_rules == {
         ("nanhu-hubin-2026", "monthly", "missing", "2026-06-15"),

@@ -16,7 +16,10 @@ import pytest
 
 from sgz_portal import cli, pipeline
 from sgz_portal.data import memo as memo_module
+from sgz_portal.data import validate
 from sgz_portal.data.memo import Memo
+from sgz_portal.pages import disclosure as disclosure_page
+from sgz_portal.pages import home as home_page
 from sgz_portal.pages import station as station_page
 from sgz_portal.site import cache, plugin, rejoin, shards
 from tests.fixturedata import ADDED_BRIEF, SAMPLE, edit
@@ -97,6 +100,21 @@ def test_the_views_of_pages_whose_inputs_did_not_change_are_not_computed(project
     monkeypatch.setattr(station_page, "view", lambda ctx, sid: computed.append(sid) or view(ctx, sid))
     build(project, "site")
     assert set(computed) == {"city"} | {s for s in stations(project) if s.startswith("beiling")}
+    same_as_full(project)
+
+
+def test_a_list_pages_view_is_made_once_per_build(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list page whose view decides that it is rendered again is rendered from that view, and
+    the home page's view (the home and search pages show it) is made once: the disclosure view
+    alone took 3 s for a province."""
+    build(project, "site")
+    edit(project / "data", *ADDED_BRIEF)  # changes the disclosure pages and the home page's news
+    made: list[str] = []
+    for module, name in ((disclosure_page, "portal_view"), (disclosure_page, "late_view"), (home_page, "view")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda ctx, real=real, name=name: made.append(name) or real(ctx))
+    build(project, "site")
+    assert sorted(made) == ["late_view", "portal_view", "view"]
     same_as_full(project)
 
 
@@ -300,6 +318,33 @@ def test_unchanged_files_are_not_parsed_or_checked_again_and_give_the_same_issue
     other_code = Memo(tmp_path / "memo", "another version of the program")
     pipeline.prepare(data, memo=other_code)
     assert other_code.hits == 0
+
+
+def test_memoized_dates_references_and_attachments_give_a_plain_runs_issues(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file's dates and 'files/...' strings are kept with its shape check, and each attachment's
+    vetting under its size, time and inode: a run with the memo reports what a plain run reports,
+    and an attachment replaced under the same name is vetted again."""
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    edit(data, "stations/beiling.yaml", "closed_on: [2026-09-25]", 'closed_on: ["2026-09-31"]')
+    (data / "files" / "stray.pdf").write_bytes((data / "files" / "dongcheng" / "2026-agreement.pdf").read_bytes())
+    codes = {i.code for i in pipeline.prepare(data).issues}
+    assert {"bad_date", "file_unreferenced"} <= codes and "file_content" not in codes
+    sniffed: list[str] = []
+    sniff = validate.files.sniff
+    monkeypatch.setattr(validate.files, "sniff", lambda path: sniffed.append(path.name) or sniff(path))
+    for run in range(3):
+        if run == 2:  # a PDF that is a PNG, in place of the agreement
+            (data / "files" / "dongcheng" / "2026-agreement.pdf").write_bytes(
+                (data / "files" / "nanhu-hubin" / "sign.png").read_bytes())
+        memo = Memo(tmp_path / "memo", "test")
+        sniffed.clear()
+        memoized = pipeline.prepare(data, memo=memo).issues
+        assert len(sniffed) > 10 if run == 0 else sniffed == [[], ["2026-agreement.pdf"]][run - 1]
+        assert memoized == pipeline.prepare(data).issues
+        assert memo.hits == (0 if run == 0 else len(memo.used))
+    assert "file_content" in {i.code for i in pipeline.prepare(data).issues}
 
 
 def test_two_data_folders_of_one_project_do_not_prune_each_others_memo(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup
 
@@ -59,6 +60,7 @@ class Context:
         self.subtree = self._stations_under_regions()
         self.standins = region_standins(portal, self.subtree)
         self._exports = exports
+        self.once: dict[str, Any] = {}  # what more than one page reads, computed by the first (disclosure.schedule)
         # Draws a station page's QR code from its URL (qr.station_svg unless the build hands one over).
         self.draw_qr: Callable[[str], Markup] | None = None
 

@@ -39,10 +39,14 @@ def schedule_words(params: Mapping[str, Mapping[str, Any]]) -> str:
             f"结项评估在服务期结束后 {ev['final_due_days']} 天内发布;截止日当天发布视为按时。")
 
 
-def schedule(portal: Portal) -> dict[str, list[DueReport]]:
-    """Project id -> its due reports, for every project, at the portal's as-of date."""
-    params = params_of(portal)
-    return {pid: due_reports(pr, portal.site.as_of, params) for pid, pr in sorted(portal.projects.items())}
+def schedule(ctx: Context) -> dict[str, list[DueReport]]:
+    """Project id -> its due reports, for every project, at the portal's as-of date (computed
+    once per build: two pages read it)."""
+    if "schedule" not in ctx.once:
+        p, params = ctx.p, params_of(ctx.p)
+        ctx.once["schedule"] = {pid: due_reports(pr, p.site.as_of, params) for pid, pr in sorted(p.projects.items())}
+    due: dict[str, list[DueReport]] = ctx.once["schedule"]
+    return due
 
 
 # -- the station checklist ------------------------------------------------------------------
@@ -317,7 +321,7 @@ def _county_row(ctx: Context, code: str, rows: list[StationRow], pids: list[str]
 
 def portal_view(ctx: Context) -> DisclosureView:
     p = ctx.p
-    params, due = params_of(p), schedule(p)
+    params, due = params_of(p), schedule(ctx)
     codes = {group_of(p, s.region) for s in p.stations.values()}
     codes |= {c for c, r in p.regions.items() if r.level == "county"}
     by_group: dict[str, list[str]] = {c: [] for c in codes}
@@ -362,7 +366,7 @@ def fund_rows(ctx: Context) -> list[FundRow]:
 
 def late_view(ctx: Context) -> LateView:
     p = ctx.p
-    owed = [d for ds in schedule(p).values() for d in ds if d.status in ("late", "missing")]
+    owed = [d for ds in schedule(ctx).values() for d in ds if d.status in ("late", "missing")]
     deadlines = schedule_words(params_of(p))
     owed.sort(key=lambda d: (d.due, d.project, KIND_ORDER[d.kind], d.period))
     rows = [LateRow(link_of_project(p, d.project),

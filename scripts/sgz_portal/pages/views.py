@@ -65,7 +65,10 @@ class Views(Context):
         return project_page.listing(self)
 
     def home(self) -> home_page.HomeView:
-        return home_page.view(self)
+        if "home" not in self.once:  # the home page and the search page show it
+            self.once["home"] = home_page.view(self)
+        view: home_page.HomeView = self.once["home"]
+        return view
 
     def disclosure(self) -> disclosure_page.DisclosureView:
         return disclosure_page.portal_view(self)

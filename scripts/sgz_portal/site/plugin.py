@@ -171,6 +171,7 @@ class BuildState:
     keys: dict[str, str] = field(default_factory=dict)
     inputs: Inputs | None = None  # what each page's view is made from (pages/inputs.py)
     inputs_of: dict[str, str | None] = field(default_factory=dict)  # rendered page -> its inputs key
+    list_views: dict[str, Any] = field(default_factory=dict)  # a list page's view, made to decide its reuse
     qr_ahead: qrcodes.DrawnAhead | None = None  # station QR codes drawn by a child process
     exports_ahead: Forked | None = None  # the open data files, made by a fork meanwhile
     stubs: dict[str, str] = field(default_factory=dict)  # redirect stubs (site/redirect.py) by path
@@ -331,11 +332,14 @@ class PortalPlugin(BasePlugin):
         kept = state.cache.keep(dest, inputs=inputs) if inputs else None
         if kept is not None:
             return kept  # its view is not even computed
-        key = cache.page_key(state.cache.new.environment, spec, state.views.view(spec.kind, spec.key))
+        view = state.views.view(spec.kind, spec.key)
+        key = cache.page_key(state.cache.new.environment, spec, view)
         kept = state.cache.keep(dest, key, inputs)
         if kept is None:
             state.keys[spec.src_uri] = key
             state.inputs_of[spec.src_uri] = inputs
+            if not spec.key:  # a list page (one of a kind, some slow to make): kept for rendering
+                state.list_views[spec.src_uri] = view
         return kept
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -364,7 +368,8 @@ class PortalPlugin(BasePlugin):
         shared = spec is not None and self.config["share_templates"]
         context["sgz_cache_key"] = f"{context.get('base_url', '')} {page.url.split('/')[0]}" if shared else ""
         if spec is not None:
-            context["view"] = state.views.view(spec.kind, spec.key)
+            made = state.list_views.pop(page.file.src_uri, None)
+            context["view"] = state.views.view(spec.kind, spec.key) if made is None else made
             if state.cache is not None and state.inputs is not None and page.file.src_uri not in state.keys:
                 state.keys[page.file.src_uri] = cache.page_key(state.cache.new.environment, spec, context["view"])
                 state.inputs_of[page.file.src_uri] = state.inputs.key(spec)
