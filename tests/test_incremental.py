@@ -137,6 +137,11 @@ def test_a_large_site_reindexes_only_the_shard_that_changed(project: Path, monke
     assert f"沿用 {count - 1} 个搜索索引分片" in printed or f"沿用 {count - 2} 个搜索索引分片" in printed
     assert sorted(p.name for p in store.iterdir()) == sorted([*rejoin.load(store).languages["zh"]["parts"],  # type: ignore[union-attr]
                                                               rejoin.FOLDER])
+    # the index files' hashes, most taken from the last manifest by their stamps, are their bytes'
+    manifest = json.loads(next((project / cache.FOLDER).glob("*.json")).read_text(encoding="utf-8"))
+    index = project / "site" / cache.SEARCH_DIR
+    assert {rel: sha for rel, (sha, _) in manifest["search_files"].items()} == {
+        p.relative_to(index).as_posix(): cache.sha256(p.read_bytes()) for p in index.rglob("*") if p.is_file()}
     same_as_full(project)
     shutil.rmtree(project / "site")
     build(project, "other")  # saving a manifest drops those of site folders that are gone

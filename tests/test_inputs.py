@@ -1,6 +1,6 @@
 """A page's inputs (pages/inputs.py) name everything its view is made from: an incremental build
 reuses a page with unchanged inputs without computing its view, so under equal inputs the view
-must be equal. Each edit below changes something a station, poster or project page reads, most
+must be equal. Each edit below changes something a station, poster, project or region page reads, most
 of them from another file than the page's own record."""
 from __future__ import annotations
 

@@ -15,8 +15,8 @@ recorded, without computing its view at all. For a province, computing and hashi
   is stood in for by a station (which counts every station under it), the rule findings about the
   record (rules compare records across files), and the size of each photo (an image, not data).
 
-Only the kinds that make nearly all pages have inputs (stations, their posters, projects). The
-views of the others are always computed; they are few. Without the files' digests (a build that
+Only the kinds that make nearly all pages have inputs (stations, their posters, projects and
+regions). The views of the others are always computed; they are few. Without the files' digests (a build that
 read its data without a memo) no page has inputs. `tests/test_inputs.py` edits every kind of
 record a station or project page reads and checks that a view never changes under equal inputs.
 """
@@ -48,8 +48,16 @@ def _project(ctx: Context, pid: str) -> Read:
     return [pr.source.file, *(p.stations[s].source.file for s in pr.stations)], ctx.findings.get(pid, [])
 
 
+def _region(ctx: Context, code: str) -> Read:
+    """The stations under the region. Whether a region below it is stood in for by a station
+    depends only on those stations; the regions above it have regions below them, so none is."""
+    p = ctx.p
+    return [p.stations[s].source.file for s in ctx.subtree.get(code, [])], None
+
+
 # The poster shows its station's view and the site's name: the station's inputs.
-KINDS: dict[str, Callable[[Context, str], Read]] = {"station": _station, "poster": _station, "project": _project}
+KINDS: dict[str, Callable[[Context, str], Read]] = {"station": _station, "poster": _station, "project": _project,
+                                                    "region": _region}
 
 
 class Inputs:

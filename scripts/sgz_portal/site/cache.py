@@ -116,7 +116,8 @@ class Manifest:
     # inputs key or "": pages/inputs.py)
     pages: dict[str, tuple[str, str, str, bool, str]] = field(default_factory=dict)
     search: str = ""  # search.files_key of the indexed HTML
-    search_files: dict[str, str] = field(default_factory=dict)  # pagefind/ file -> sha
+    # pagefind/ file -> (SHA-256, stamp once written: "" where copied, see reuse_search)
+    search_files: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 class Cache:
@@ -142,7 +143,8 @@ class Cache:
         if raw.get("format") != FORMAT or raw.get("environment") != environment:
             return None  # another template, dependency or option: a full build
         pages = {k: (v[0], v[1], v[2], v[3], v[4]) for k, v in raw.get("pages", {}).items()}
-        return Manifest(environment, pages, raw.get("search", ""), dict(raw.get("search_files", {})))
+        search_files = {k: (v[0], v[1]) for k, v in raw.get("search_files", {}).items()}
+        return Manifest(environment, pages, raw.get("search", ""), search_files)
 
     @property
     def warm(self) -> bool:
@@ -193,19 +195,28 @@ class Cache:
             return False
         source = self.site_dir / SEARCH_DIR
         copied = {rel: data for rel, data in _tree(source)}
-        if {rel: sha256(data) for rel, data in copied.items()} != old.search_files:
+        if {rel: sha256(data) for rel, data in copied.items()} != {rel: sha for rel, (sha, _) in old.search_files.items()}:
             return False
         for rel, data in copied.items():
             target = staging / SEARCH_DIR / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        self.new.search_files = dict(old.search_files)
+        self.new.search_files = {rel: (sha, "") for rel, (sha, _) in old.search_files.items()}
         self.search_reused = True
         return True
 
     def indexed(self, staging: Path, shards_reused: int = 0) -> None:
-        """Record the index just written (`shards_reused` of its shards came from search_store)."""
-        self.new.search_files = {rel: sha256(data) for rel, data in _tree(staging / SEARCH_DIR)}
+        """Record the index just written (`shards_reused` of its shards came from search_store).
+        A file linked from the store as the last build linked it (its stamp is the recorded one)
+        is not read again to be hashed: most of a province's 120 MB index is."""
+        old = self.old.search_files if self.old is not None else {}
+        folder = staging / SEARCH_DIR
+        self.new.search_files = {}
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                rel, now = path.relative_to(folder).as_posix(), stamp(path)
+                sha, then = old.get(rel, ("", ""))
+                self.new.search_files[rel] = (sha if then == now else sha256(path.read_bytes()), now)
         self.shards_reused = shards_reused
 
     def save(self) -> None:
