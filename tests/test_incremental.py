@@ -3,6 +3,7 @@ and still publishes, byte for byte, what a full build of the same data publishes
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import os
@@ -10,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,7 @@ from sgz_portal.data.memo import Memo
 from sgz_portal.pages import disclosure as disclosure_page
 from sgz_portal.pages import home as home_page
 from sgz_portal.pages import station as station_page
-from sgz_portal.site import cache, plugin, rejoin, shards
+from sgz_portal.site import cache, clone, plugin, redirect, rejoin, shards
 from tests.fixturedata import ADDED_BRIEF, SAMPLE, edit
 from tests.sitetext import digest
 
@@ -216,32 +218,86 @@ def test_reused_pages_are_linked_from_the_previous_site_not_copied(project: Path
 
 @pytest.mark.usefixtures("forking")
 @pytest.mark.parametrize("fork_fails", [False, True])
-def test_a_large_sites_reused_pages_are_linked_by_a_fork(project: Path, monkeypatch: pytest.MonkeyPatch,
-                                                         fork_fails: bool) -> None:
-    """From plugin.WRITE_AHEAD reused pages and stubs, a fork links and writes them while mkdocs renders
-    (data/forked.py); if it fails, the build links them itself. Either way: links, a full build's bytes."""
+def test_reused_pages_are_linked_by_a_fork_while_the_data_is_checked(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     fork_fails: bool) -> None:
+    """The previous site's pages are linked by a fork from the start of the build (site/clone.py);
+    if it dies halfway, the build links them itself. Either way: links to the reused pages, none to
+    what was rendered again or is gone, no folder left behind, a full build's bytes."""
     build(project, "site")
     page = project / "site" / "stations" / "nanhu" / "index.html"
     before = page.stat().st_ino
     log = project / "pids"
-    real = plugin._link_all
+    real = clone._link_recorded
 
-    def linking(pairs: list[tuple[str, str]]) -> int:
+    def linking(site_dir: Path, manifest: Path, folder: Path) -> list[str]:
         with log.open("a", encoding="utf-8") as out:
             out.write(f"{os.getpid()}\n")
         if fork_fails and os.getpid() != parent:
-            real(pairs[: len(pairs) // 2])
-            os._exit(3)  # half linked, then gone
-        return real(pairs)
+            monkeypatch.setattr(os, "link", counted(os.link, 40))  # the child links 40 files, then dies
+        return real(site_dir, manifest, folder)
+
+    def counted(link: Callable[..., None], limit: int) -> Callable[..., None]:
+        made = []
+
+        def linked(*args: object) -> None:
+            if len(made) == limit:
+                os._exit(3)
+            made.append(args)
+            link(*args)
+        return linked
     parent = os.getpid()
-    monkeypatch.setattr(plugin, "_link_all", linking)
-    monkeypatch.setattr(plugin, "WRITE_AHEAD", 1)
+    monkeypatch.setattr(clone, "_link_recorded", linking)
     edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
     assert reused(build(project, "site")) > 150
     pids = log.read_text(encoding="utf-8").split()
     assert pids[0] != str(parent) and pids[1:] == ([str(parent)] if fork_fails else [])
     assert page.stat().st_ino == before
+    changed = next(p for p in (project / "site" / "stations").rglob("index.html") if "0830-5720999" in p.read_text("utf-8"))
+    assert changed.stat().st_nlink == 1  # rendered again: a file of its own
+    assert not [p for p in project.iterdir() if "-clone-" in p.name]
     same_as_full(project)
+
+
+@pytest.mark.usefixtures("forking")
+def test_a_full_builds_redirect_stubs_are_written_by_a_fork(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From plugin.WRITE_AHEAD stubs (a province has 31,000), a fork writes them while mkdocs renders."""
+    writers: list[int] = []
+    write = redirect.write
+    monkeypatch.setattr(redirect, "write", lambda *a: writers.append(os.getpid()) or write(*a))
+    monkeypatch.setattr(plugin, "WRITE_AHEAD", 1)
+    build(project, "site", "--full")
+    assert writers == []  # the fork's own list: nothing was written by this process
+    assert len(list((project / "site" / "regions").rglob("index.html"))) > 5
+    monkeypatch.setattr(plugin, "WRITE_AHEAD", 10**9)
+    same_as_full(project)
+
+
+def test_nothing_is_written_into_the_replaced_site(project: Path) -> None:
+    """Reused files are links to the previous site's files: every file written again must be a new
+    one. Links held to every file of the previous site keep their bytes through an incremental
+    build that renders pages again, removes one and changes stubs."""
+    build(project, "site")
+    held = project / "held"
+    held.mkdir()
+    before = {}
+    for n, path in enumerate(sorted(p for p in (project / "site").rglob("*") if p.is_file())):
+        os.link(path, held / str(n))
+        before[str(n)] = digest_file(path)
+    edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
+    edit(project / "data", "regions.yaml", "name: 望湖社区", "name: 望湖社区(新)")  # a stub's title
+    edit(project / "data", *ADDED_BRIEF)
+    stations = project / "data" / "stations" / "nanhu.yaml"
+    text = stations.read_text(encoding="utf-8")
+    start = text.index("  - id: nanhu-hubin-yugang")
+    stations.write_text(text[:start] + text[text.index("  - id:", start + 1):], encoding="utf-8")  # a room closed
+    assert reused(build(project, "site")) > 100
+    assert {name: digest_file(held / name) for name in before} == before
+    assert not (project / "site" / "stations" / "nanhu-hubin-yugang").exists()  # no folder left behind
+    same_as_full(project)
+
+
+def digest_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_a_generated_page_linked_from_a_hand_written_one_stays_a_page(project: Path) -> None:

@@ -26,6 +26,7 @@ from sgz_portal.data.issues import ERROR, errors, summary
 from sgz_portal.pipeline import Prepared, prepare
 from sgz_portal.site import cache, publish, search, shards
 from sgz_portal.site.cache import Cache
+from sgz_portal.site.clone import Clone
 from sgz_portal.site.plugin import NEEDS_BASE_URL, PortalPlugin
 
 PLUGIN = "sgz-portal"
@@ -130,6 +131,16 @@ def interruptible() -> Iterator[None]:
 
 
 @contextmanager
+def _closing(cloned: Clone | None) -> Iterator[None]:
+    """The clone's fork stops and its folder goes when the build ends, however it ends."""
+    try:
+        yield
+    finally:
+        if cloned is not None:
+            cloned.close()
+
+
+@contextmanager
 def _build_date(as_of: dt.date) -> Iterator[None]:
     """Same data and as-of date -> same bytes: mkdocs dates the sitemap from SOURCE_DATE_EPOCH."""
     saved = os.environ.get("SOURCE_DATE_EPOCH")
@@ -144,19 +155,19 @@ def _build_date(as_of: dt.date) -> Iterator[None]:
 
 
 def _render(prepared: Prepared, data_dir: Path, out: Path, config_file: Path,
-            previous: Path | None, reuse: bool = True) -> Cache | None:
+            previous: Path | None, reuse: bool = True, cloned: Clone | None = None) -> Cache | None:
     """mkdocs into `out`, then the search index. With `previous` (the site this build replaces),
     what is unchanged since the build that published it is reused unless `reuse` is False, and
     what this build wrote is recorded (site/cache.py); the cache comes back to be saved."""
     assert prepared.portal is not None
     with _build_date(prepared.portal.site.as_of):
         config, plugin = load_project(config_file, site_dir=str(out))
-        plugin.hand_over(data_dir, prepared, previous, reuse)
+        plugin.hand_over(data_dir, prepared, previous, reuse, cloned)
         config.plugins.on_startup(command="build", dirty=False)
         mkdocs_build(config)
     reused = plugin.cache
     if reused is not None:
-        reused.stamp_pages(out)
+        reused.stamp_pages(out, plugin.placed)
     if reused is None or not reused.reuse_search(out):
         store = reused.search_store if reused is not None else None
         taken = shards.index(out, store, reuse=reused is not None and reused.warm,
@@ -195,7 +206,10 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool =
     wrote is recorded for the next one."""
     published = False
     memo = cache.memo(config_file.parent, reuse=incremental)
-    with interruptible(), markup.remembered(memo):
+    manifest = cache.manifest_path(config_file.parent / cache.FOLDER, site_dir)
+    # The previous site's pages are linked by a fork while the data is read and checked.
+    cloned = Clone(site_dir, manifest) if incremental and manifest.is_file() and site_dir.is_dir() else None
+    with interruptible(), markup.remembered(memo), _closing(cloned):
         prepared = prepare(data_dir, memo=memo)
         if not prepared.ok or prepared.portal is None:
             print("数据有错误,未生成网站,原有的 site/ 保持不变:", file=sys.stderr)
@@ -205,7 +219,7 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool =
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
         try:
             with publish.staging(site_dir) as tmp:
-                reused = _render(prepared, data_dir, tmp, config_file, site_dir, incremental)
+                reused = _render(prepared, data_dir, tmp, config_file, site_dir, incremental, cloned)
         except (MkDocsException, TemplateError, search.SearchIndexError, ProjectError, OSError) as err:
             where = f"{err.filename}:{err.lineno}: " if isinstance(err, TemplateSyntaxError) else ""
             print(f"生成网站失败,原有的 site/ 保持不变:{where}{err}", file=sys.stderr)

@@ -47,7 +47,7 @@ from sgz_portal.data.memo import Memo
 from sgz_portal.site import search, shards
 
 FOLDER = Path(".cache") / "sgz-portal"
-FORMAT = 4  # bump when the manifest's shape changes
+FORMAT = 5  # bump when the manifest's shape changes
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 SEARCH_DIR = search.BUNDLE
 SEARCH_STORE = "search"  # index shards of large sites, one folder per site folder (site/shards.py)
@@ -96,6 +96,11 @@ def environment_key(config_file: Path, theme_dirs: Iterable[Path], options: Any)
     return h.hexdigest()
 
 
+def manifest_path(folder: Path, site_dir: Path) -> Path:
+    """Where in the cache `folder` the manifest of the build that published `site_dir` is kept."""
+    return folder / f"{sha256(str(site_dir.resolve()).encode())[:16]}.json"
+
+
 def stamp(path: Path) -> str:
     """What changes when a file is written or replaced: size, modification time (ns), inode."""
     st = path.stat()
@@ -118,6 +123,7 @@ class Manifest:
     search: str = ""  # search.files_key of the indexed HTML
     # pagefind/ file -> (SHA-256, stamp once written: "" where copied, see reuse_search)
     search_files: dict[str, tuple[str, str]] = field(default_factory=dict)
+    stubs: dict[str, str] = field(default_factory=dict)  # redirect stub -> SHA-256 (site/redirect.py)
 
 
 class Cache:
@@ -125,7 +131,7 @@ class Cache:
 
     def __init__(self, folder: Path, site_dir: Path, environment: str, reuse: bool = True) -> None:
         self.site_dir = site_dir.resolve()
-        self.path = folder / f"{sha256(str(self.site_dir).encode())[:16]}.json"
+        self.path = manifest_path(folder, self.site_dir)
         self.search_store = folder / SEARCH_STORE / self.path.stem  # this site's index shards
         self.old = self._read(environment) if reuse else None
         self.new = Manifest(environment)
@@ -144,7 +150,7 @@ class Cache:
             return None  # another template, dependency or option: a full build
         pages = {k: (v[0], v[1], v[2], v[3], v[4]) for k, v in raw.get("pages", {}).items()}
         search_files = {k: (v[0], v[1]) for k, v in raw.get("search_files", {}).items()}
-        return Manifest(environment, pages, raw.get("search", ""), search_files)
+        return Manifest(environment, pages, raw.get("search", ""), search_files, dict(raw.get("stubs", {})))
 
     @property
     def warm(self) -> bool:
@@ -179,11 +185,12 @@ class Cache:
         data = text.encode("utf-8")
         self.stubs[dest] = (sha256(data), search.MARKER in data)
 
-    def stamp_pages(self, staging: Path) -> None:
+    def stamp_pages(self, staging: Path, linked: set[str] | frozenset[str] = frozenset()) -> None:
         """Record the stamp of every generated page as written into `staging` (a rename into
-        place keeps it); a reused page is stamped again in case it was copied, not linked."""
-        for dest, (key, digest, _, indexed, inputs) in self.new.pages.items():
-            self.new.pages[dest] = (key, digest, stamp(staging / dest), indexed, inputs)
+        place keeps it); a reused page is stamped again in case it was copied, not linked, unless
+        it is one of `linked`: a link to the file keep() found intact, whose stamp it is."""
+        for dest, (key, digest, then, indexed, inputs) in self.new.pages.items():
+            self.new.pages[dest] = (key, digest, then if dest in linked else stamp(staging / dest), indexed, inputs)
 
     def reuse_search(self, staging: Path) -> bool:
         """Copy the previous search index into `staging` if it indexed the same HTML."""
@@ -224,7 +231,8 @@ class Cache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         body = {"format": FORMAT, "site": str(self.site_dir), "environment": self.new.environment,
                 "pages": dict(sorted(self.new.pages.items())), "search": self.new.search,
-                "search_files": dict(sorted(self.new.search_files.items()))}
+                "search_files": dict(sorted(self.new.search_files.items())),
+                "stubs": {rel: digest for rel, (digest, _) in sorted(self.stubs.items())}}
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".manifest-", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             json.dump(body, out, ensure_ascii=False, separators=(",", ":"))

@@ -37,6 +37,7 @@ from sgz_portal.pages.views import Views
 from sgz_portal.pipeline import Prepared, prepare
 from sgz_portal.site import cache, qrcodes, redirect, sitemap
 from sgz_portal.site.attachments import attachments
+from sgz_portal.site.clone import Clone
 
 
 def site_context(p: Portal) -> dict[str, Any]:
@@ -175,6 +176,8 @@ class BuildState:
     qr_ahead: qrcodes.DrawnAhead | None = None  # station QR codes drawn by a child process
     exports_ahead: Forked | None = None  # the open data files, made by a fork meanwhile
     stubs: dict[str, str] = field(default_factory=dict)  # redirect stubs (site/redirect.py) by path
+    clone: Clone | None = None  # the previous site's pages, linked by a fork meanwhile (site/clone.py)
+    placed: set[str] = field(default_factory=set)  # reused pages and stubs in place from the clone
     written_ahead: Forked | None = None  # reused pages linked and stubs written by a fork meanwhile
 
 
@@ -196,16 +199,20 @@ class PortalPlugin(BasePlugin):
         self._handed: tuple[Path, Prepared] | None = None
         self._previous: Path | None = None
         self._reuse = True
+        self._clone: Clone | None = None
         self.cache: cache.Cache | None = None  # what the build reused; read by site/build.py
+        self.placed: set[str] = set()  # reused files linked from the clone; read by site/build.py
 
     def hand_over(self, data_dir: Path, prepared: Prepared, previous: Path | None = None,
-                  reuse: bool = True) -> None:
+                  reuse: bool = True, clone: Clone | None = None) -> None:
         """Use this data folder and what the CLI already prepared from it (no second load). With
         `previous` (the site folder this build replaces), record what is written for the next
-        build and (`reuse`) reuse its unchanged pages (site/cache.py)."""
+        build and (`reuse`) reuse its unchanged pages (site/cache.py), taking them from `clone`
+        where it has them (site/clone.py)."""
         self._handed = (data_dir, prepared)
         self._previous = previous
         self._reuse = reuse
+        self._clone = clone
 
     def data_dir(self, config: MkDocsConfig) -> Path:
         if self._handed is not None:
@@ -243,7 +250,10 @@ class PortalPlugin(BasePlugin):
             self.cache = cache.Cache(config_file.parent / cache.FOLDER, self._previous, environment, self._reuse)
             self.state.cache = self.cache
             self.state.inputs = Inputs(self.state.views)
+            self.state.clone = self._clone
             self._previous = None
+        self._clone = None
+        self.placed = set()
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -259,18 +269,24 @@ class PortalPlugin(BasePlugin):
         # rendered, and last (mkdocs renders pages in the order of `files`).
         keeps = {spec.src_uri: None if spec.src_uri in rendered or spec.kind == "opendata"
                  else self._kept(spec, page.dest_uri) for spec, page in made}
+        reused: dict[str, Path] = {}
         for spec, page in sorted(made, key=lambda m: m[0].kind == "opendata"):
             kept = keeps[spec.src_uri]
             if kept is None:  # rendered (its key, if _kept computed it, is recorded once written)
                 files.append(page)
                 state.pages[spec.src_uri] = spec
                 continue
-            # Unchanged since the previous build: its file is copied as it is, never seen by mkdocs
-            # as a page (no Markdown, context, template or plugin events: most of an incremental
-            # build's time went there).
-            files.append(KeptPage.generated(config, page.dest_uri, abs_src_path=str(kept)))
+            reused[page.dest_uri] = kept
             if spec.kind not in NOT_IN_SITEMAP:
                 state.urls.append(page_url(page))
+        state.stubs = redirect.stubs(specs.redirects(state.portal))
+        self._place(state, Path(config.site_dir), set(reused))
+        # Unchanged since the previous build and not in place from the clone: its file is copied
+        # as it is, never seen by mkdocs as a page (no Markdown, context, template or plugin
+        # events: most of an incremental build's time went there).
+        for dest, kept in reused.items():
+            if dest not in state.placed:
+                files.append(KeptPage.generated(config, dest, abs_src_path=str(kept)))
         self._write_ahead(state, files, Path(config.site_dir))
         self._draw_ahead(state)
         for uri, source, photo in attachments(state.data_dir, state.portal):
@@ -282,19 +298,27 @@ class PortalPlugin(BasePlugin):
             files.append(File.generated(config, f"schema/{path.name}", abs_src_path=str(path)))
         return files
 
+    def _place(self, state: BuildState, site_dir: Path, reused: set[str]) -> None:
+        """Move the clone of the previous site into the (still empty) new one, keeping of its links
+        the reused pages and the stubs whose text is unchanged (site/clone.py)."""
+        if state.clone is None or state.cache is None or state.cache.old is None:
+            return
+        recorded = state.cache.old.stubs
+        same = {rel for rel, text in state.stubs.items() if recorded.get(rel) == cache.sha256(text.encode())}
+        state.placed = self.placed = state.clone.place(site_dir, reused | same)
+
     @staticmethod
     def _write_ahead(state: BuildState, files: Files, site_dir: Path) -> None:
-        """Many reused pages and redirect stubs: a fork links the pages (and makes their 80,000
-        folders, 8 s for a province) and writes the 31,000 stubs (6 s) while mkdocs renders;
+        """Many reused pages and redirect stubs not in place from a clone (a full build's 31,000
+        stubs, 6 s for a province): a fork links and writes them while mkdocs renders;
         on_post_build waits for it."""
-        state.stubs = redirect.stubs(specs.redirects(state.portal))
         kept = [f for f in files if isinstance(f, KeptPage)]
-        if len(kept) + len(state.stubs) < WRITE_AHEAD:
+        stubs = {rel: text for rel, text in state.stubs.items() if rel not in state.placed}
+        if len(kept) + len(stubs) < WRITE_AHEAD:
             return
         pairs = [(str(f.abs_src_path), f.abs_dest_path) for f in kept]
         for f in kept:
             f.linked_ahead = True
-        stubs = state.stubs
         state.written_ahead = Forked(lambda: _link_all(pairs) + redirect.write(site_dir, stubs))
 
     @staticmethod
@@ -404,7 +428,7 @@ class PortalPlugin(BasePlugin):
         if state.written_ahead is not None:
             state.written_ahead.result()
         else:
-            redirect.write(site_dir, state.stubs)
+            redirect.write(site_dir, {rel: text for rel, text in state.stubs.items() if rel not in state.placed})
         if state.cache is not None:
             for rel, text in state.stubs.items():
                 state.cache.wrote_stub(rel, text)

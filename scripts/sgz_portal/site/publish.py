@@ -4,8 +4,9 @@
 On Linux the swap is one `renameat2(RENAME_EXCHANGE)` call: the two folders trade names in a
 single atomic step, `site/` never goes missing. Where that call does not exist (other systems,
 some network filesystems) two renames are used, and a failed second rename puts the old site
-back. Staging folders left by an interrupted build (`.site-new-<pid>-*`, `.site-old-<pid>-*`)
-are removed by the next build, unless the process that made them is still running.
+back. Staging folders left by an interrupted build (`.site-new-<pid>-*`, `.site-old-<pid>-*`,
+`.site-clone-<pid>-*`: site/clone.py) are removed by the next build, unless the process that made
+them is still running.
 
 The replaced site is deleted once the new one is in place. A large one (a province's 110,000
 folders and 150,000 files took 12 s to delete, a tenth of an incremental build) is deleted by a
@@ -64,21 +65,24 @@ def _alive(pid: int) -> bool:
 
 
 def clean_stale(site_dir: Path) -> list[Path]:
-    """Remove staging folders of builds that are no longer running; return what was removed."""
-    pattern = re.compile(rf"^\.{re.escape(site_dir.name)}-(?:new|old)-(?:(\d+)-)?")  # no pid: older builds
+    """Remove staging folders of builds that are no longer running, and this process's own
+    earlier ones (but not its clone: this build's, made before its staging folder); return what
+    was removed."""
+    pattern = re.compile(rf"^\.{re.escape(site_dir.name)}-(new|old|clone)-(?:(\d+)-)?")  # no pid: older builds
     removed: list[Path] = []
     if not site_dir.parent.is_dir():
         return removed
     for path in sorted(site_dir.parent.iterdir()):
         match = pattern.match(path.name)
         if match and path.is_dir() and not path.is_symlink() and (
-                match[1] is None or int(match[1]) == os.getpid() or not _alive(int(match[1]))):
+                match[2] is None or (int(match[2]) == os.getpid() and match[1] != "clone")
+                or not _alive(int(match[2]))):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
     return removed
 
 
-def _temp_name(site_dir: Path, kind: str) -> Path:
+def temp_folder(site_dir: Path, kind: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-{kind}-{os.getpid()}-", dir=site_dir.parent))
 
 
@@ -87,7 +91,7 @@ def staging(site_dir: Path) -> Iterator[Path]:
     """A fresh folder next to `site_dir` (stale ones are cleaned first); removed if the block fails."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(site_dir)
-    tmp = _temp_name(site_dir, "new")
+    tmp = temp_folder(site_dir, "new")
     try:
         yield tmp
     except BaseException:
@@ -157,7 +161,7 @@ def remove_later(old: Path, site_dir: Path) -> None:
 
 def _two_renames(new: Path, site_dir: Path) -> Path:
     """The fallback: site -> old, new -> site; if the second fails, old goes back."""
-    old = _temp_name(site_dir, "old")
+    old = temp_folder(site_dir, "old")
     old.rmdir()
     os.rename(site_dir, old)
     try:
