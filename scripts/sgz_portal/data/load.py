@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -503,6 +504,18 @@ def _from_plain(rel: str, value: tuple) -> _Read:
 
 
 Located = tuple[Document, Path_, dict]
+
+
+def strings_in(node: Any) -> Iterator[str]:
+    """Every string in parsed YAML (or any nest of dicts and lists), depth first."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from strings_in(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from strings_in(value)
 
 
 def items(doc: Document | None, key: str) -> list[Located]:

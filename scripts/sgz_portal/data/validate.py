@@ -22,6 +22,7 @@ from sgz_portal.data.load import (
     plan_records,
     project_records,
     station_records,
+    strings_in,
 )
 from sgz_portal.data.memo import Memo, issues_in, issues_out
 from sgz_portal.data.schema import check_shape
@@ -115,7 +116,7 @@ class _Checker:
         shaped = {found.path for found in shape}
         dated = [issue("bad_date", doc.file, doc.line(path), path, value=value)
                  for path, value in _bad_dates(doc.data) if format_path(path) not in shaped]
-        strings = sorted(_file_strings(doc.data))
+        strings = sorted(s for s in strings_in(doc.data) if s.startswith("files/"))
         if self.memo is not None and key:
             self.memo.put(key, (issues_out(shape), issues_out(dated), strings))
         return shape, dated, strings
@@ -394,19 +395,6 @@ def _bad_dates(node: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
     elif isinstance(node, list):
         for i, value in enumerate(node):
             yield from _bad_dates(value, path + (i,))
-
-
-def _file_strings(node: Any) -> Iterator[str]:
-    """Every 'files/...' string in a file's data."""
-    if isinstance(node, str):
-        if node.startswith("files/"):
-            yield node
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from _file_strings(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _file_strings(value)
 
 
 def _photo_ok(path: Path) -> bool:

@@ -29,6 +29,7 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from sgz_portal import opendata
 from sgz_portal.data.forked import Forked
 from sgz_portal.data.issues import errors, report
+from sgz_portal.data.load import strings_in
 from sgz_portal.data.model import Portal
 from sgz_portal.data.schema import SCHEMA_DIR
 from sgz_portal.pages import qr, specs
@@ -72,14 +73,7 @@ def _render_empty(page: Page) -> None:
 
 def nav_paths(nav: Any) -> Iterator[str]:
     """The files mkdocs.yml's `nav` names: they must stay pages, or the navigation loses them."""
-    if isinstance(nav, str):
-        yield nav
-    elif isinstance(nav, dict):
-        for value in nav.values():
-            yield from nav_paths(value)
-    elif isinstance(nav, list):
-        for item in nav:
-            yield from nav_paths(item)
+    return strings_in(nav)
 
 
 # A Markdown link's target that names a Markdown file: mkdocs turns it into the page's URL.
