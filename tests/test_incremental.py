@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from mkdocs.config import load_config
+from mkdocs.structure.files import File
 
 from sgz_portal import cli, pipeline
 from sgz_portal.data import memo as memo_module
@@ -22,6 +24,7 @@ from sgz_portal.data import validate
 from sgz_portal.data.memo import Memo
 from sgz_portal.pages import disclosure as disclosure_page
 from sgz_portal.pages import home as home_page
+from sgz_portal.pages import specs
 from sgz_portal.pages import station as station_page
 from sgz_portal.site import cache, clone, plugin, redirect, rejoin, shards
 from tests.fixturedata import ADDED_BRIEF, SAMPLE, edit
@@ -270,6 +273,18 @@ def test_a_full_builds_redirect_stubs_are_written_by_a_fork(project: Path, monke
     assert len(list((project / "site" / "regions").rglob("index.html"))) > 5
     monkeypatch.setattr(plugin, "WRITE_AHEAD", 10**9)
     same_as_full(project)
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_a_reused_pages_address_is_the_one_mkdocs_gives_it(directory_urls: bool) -> None:
+    """plugin.page_address spares a File per reused page; it must say what mkdocs's File says."""
+    config = load_config(str(ROOT / "mkdocs.yml"), use_directory_urls=directory_urls)
+    prepared = pipeline.prepare(SAMPLE)
+    assert prepared.portal is not None
+    sources = [spec.src_uri for spec in specs.page_specs(prepared.portal)] + ["index.md", "about.md", "a/b c.md", "x y/index.md"]
+    for src in sources:
+        file = File(src, src_dir=None, dest_dir=config.site_dir, use_directory_urls=directory_urls)
+        assert plugin.page_address(config, src) == (file.dest_uri, plugin.page_url(file))
 
 
 def test_nothing_is_written_into_the_replaced_site(project: Path) -> None:

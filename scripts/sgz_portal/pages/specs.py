@@ -39,8 +39,8 @@ LIST_PAGES = [
 ]
 
 
-def page_specs(p: Portal) -> list[PageSpec]:
-    """Every generated page, in a stable order."""
+def page_specs(p: Portal, standins: dict[str, str] | None = None) -> list[PageSpec]:
+    """Every generated page, in a stable order (`standins`: context.region_standins, if known)."""
     specs = [PageSpec(src, kind, "", title, desc) for src, kind, title, desc in LIST_PAGES]
     for s in p.stations.values():  # each poster right after its station: they share one QR code (qr.py)
         specs += [PageSpec(urls.source_of("station", s.id), "station", s.id, s.name,
@@ -52,7 +52,7 @@ def page_specs(p: Portal) -> list[PageSpec]:
     specs += [PageSpec(urls.source_of("project", x.id), "project", x.id, x.title,
                        describe(x.task_book.get("overview")))
               for x in p.projects.values()]
-    standins = region_standins(p)
+    standins = region_standins(p) if standins is None else standins
     specs += [PageSpec(urls.source_of("region", r.code), "region", r.code, r.name,
                        f"{r.name}的社会工作服务站点")
               for r in p.regions.values() if r.code not in standins]
@@ -77,16 +77,24 @@ class Redirect:
     title: str
 
 
-def redirects(p: Portal) -> list[Redirect]:
+def redirects(p: Portal, standins: dict[str, str] | None = None) -> list[Redirect]:
     """Village regions served by their one station: regions/<code>/ leads to stations/<id>/."""
+    standins = region_standins(p) if standins is None else standins
     return [Redirect(urls.region(code), urls.station(sid), p.regions[code].name)
-            for code, sid in sorted(region_standins(p).items())]
+            for code, sid in sorted(standins.items())]
 
 
-def template_for(spec: PageSpec, overrides: Path) -> str:
-    """`station-<id>.html` if the bureau made one, else `station.html`."""
+def template_for(spec: PageSpec, overrides: Path | set[str]) -> str:
+    """`station-<id>.html` if the bureau made one, else `station.html`. `overrides`: the folder,
+    or the names of the templates in it (specific_templates)."""
     specific = f"{spec.kind}-{spec.key}.html"
-    return specific if spec.key and (overrides / specific).is_file() else f"{spec.kind}.html"
+    made = specific in overrides if isinstance(overrides, set) else (overrides / specific).is_file()
+    return specific if spec.key and made else f"{spec.kind}.html"
+
+
+def specific_templates(overrides: Path) -> set[str]:
+    """The names of the templates in `overrides`, listed once rather than looked up per page."""
+    return {path.name for path in overrides.glob("*.html") if path.is_file()} if overrides.is_dir() else set()
 
 
 def stub(spec: PageSpec, template: str) -> str:

@@ -16,10 +16,12 @@ lost since is simply rendered again, without rereading a province's 1.7 GB of un
 - **A generated page** is reused when its inputs (pages/inputs.py: the data files and values its
   view is made from) are the recorded ones, without computing its view; or else when the hash of
   its spec and its view (the dataclass its template displays; its `repr` is deterministic: no
-  addresses, no set order) and the environment key equal the recorded one. A reused page is not a page for mkdocs at all: its previous file is
-  handed over as a static file and hard-linked into the new site (site/plugin.py). Hand-written pages (content/) are
-  always rendered: they are few; so are generated pages that `nav` names or that a hand-written
-  page links to as `x.md` (mkdocs resolves such links only to pages).
+  addresses, no set order) and the environment key equal the recorded one. A reused page is not
+  a page for mkdocs at all: its previous file is hard-linked into the new site, by a fork from
+  the start of the build (site/clone.py), or else handed over to mkdocs as a static file
+  (site/plugin.py). Hand-written pages (content/) are always rendered: they are few; so are
+  generated pages that `nav` names or that a hand-written page links to as `x.md` (mkdocs
+  resolves such links only to pages).
 - **The search index** is reused when every HTML file pagefind would index is byte for byte what
   the previous build indexed. Otherwise a small site is indexed again in one pagefind run (it has
   no incremental mode), and a large one shard by shard (site/shards.py): a shard whose files are

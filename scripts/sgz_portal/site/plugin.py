@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
@@ -97,6 +98,16 @@ def linked_pages(files: Files) -> set[str]:
 def page_url(file: File) -> str:
     """The URL mkdocs gives the page of a Markdown file (Page.url), site-relative."""
     return "" if file.url in (".", "./") else file.url
+
+
+def page_address(config: MkDocsConfig, src_uri: str) -> tuple[str, str]:
+    """(dest_uri, page_url) mkdocs gives the Markdown file `src_uri`, without making a File for a
+    page that is reused (75,000 of them for a province) where it is plain: an index.md."""
+    if src_uri == "index.md" or src_uri.endswith("/index.md"):
+        dest = src_uri[: -len(".md")] + ".html"
+        return dest, quote(src_uri[: -len("index.md")] if config.use_directory_urls else dest)
+    file = File(src_uri, src_dir=None, dest_dir=config.site_dir, use_directory_urls=config.use_directory_urls)
+    return file.dest_uri, page_url(file)
 
 
 def valid_toggles(html: str) -> str:
@@ -253,27 +264,26 @@ class PortalPlugin(BasePlugin):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         state = self._require()
         rendered = set(nav_paths(config.nav)) | linked_pages(files)
-        made = []
-        for spec in specs.page_specs(state.portal):
-            if files.get_file_from_path(spec.src_uri) is not None:
-                continue  # a hand-written page in content/ wins
-            template = specs.template_for(spec, state.overrides)
-            made.append((spec, File.generated(config, spec.src_uri, content=specs.stub(spec, template))))
+        made = [spec for spec in specs.page_specs(state.portal, state.views.standins)
+                if files.get_file_from_path(spec.src_uri) is None]  # a hand-written page in content/ wins
         # The open data page's view (its files' sizes) waits for the open data: it is always
         # rendered, and last (mkdocs renders pages in the order of `files`).
         keeps = {spec.src_uri: None if spec.src_uri in rendered or spec.kind == "opendata"
-                 else self._kept(spec, page.dest_uri) for spec, page in made}
+                 else self._kept(spec, page_address(config, spec.src_uri)[0]) for spec in made}
+        templates = specs.specific_templates(state.overrides)
         reused: dict[str, Path] = {}
-        for spec, page in sorted(made, key=lambda m: m[0].kind == "opendata"):
+        for spec in sorted(made, key=lambda spec: spec.kind == "opendata"):
             kept = keeps[spec.src_uri]
             if kept is None:  # rendered (its key, if _kept computed it, is recorded once written)
-                files.append(page)
+                stub = specs.stub(spec, specs.template_for(spec, templates))
+                files.append(File.generated(config, spec.src_uri, content=stub))
                 state.pages[spec.src_uri] = spec
                 continue
-            reused[page.dest_uri] = kept
+            dest, url = page_address(config, spec.src_uri)
+            reused[dest] = kept
             if spec.kind not in NOT_IN_SITEMAP:
-                state.urls.append(page_url(page))
-        state.stubs = redirect.stubs(specs.redirects(state.portal))
+                state.urls.append(url)
+        state.stubs = redirect.stubs(specs.redirects(state.portal, state.views.standins))
         self._place(state, Path(config.site_dir), set(reused))
         # Unchanged since the previous build and not in place from the clone: its file is copied
         # as it is, never seen by mkdocs as a page (no Markdown, context, template or plugin
