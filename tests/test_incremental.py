@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import json
 import os
 import shutil
 import subprocess
@@ -143,7 +142,7 @@ def test_a_large_site_reindexes_only_the_shard_that_changed(project: Path, monke
     assert sorted(p.name for p in store.iterdir()) == sorted([*rejoin.load(store).languages["zh"]["parts"],  # type: ignore[union-attr]
                                                               rejoin.FOLDER])
     # the index files' hashes, most taken from the last manifest by their stamps, are their bytes'
-    manifest = json.loads(next((project / cache.FOLDER).glob("*.json")).read_text(encoding="utf-8"))
+    manifest = cache.read_manifest(next((project / cache.FOLDER).glob(f"*{cache.MANIFEST}")))
     index = project / "site" / cache.SEARCH_DIR
     assert {rel: sha for rel, (sha, _) in manifest["search_files"].items()} == {
         p.relative_to(index).as_posix(): cache.sha256(p.read_bytes()) for p in index.rglob("*") if p.is_file()}
@@ -202,7 +201,7 @@ def test_the_recorded_hashes_are_those_of_the_published_files(project: Path) -> 
     build(project, "site")
     edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
     build(project, "site")
-    manifest = json.loads(next((project / cache.FOLDER).glob("*.json")).read_text(encoding="utf-8"))
+    manifest = cache.read_manifest(next((project / cache.FOLDER).glob(f"*{cache.MANIFEST}")))
     recorded = {dest: (digest, indexed) for dest, (_, digest, _, indexed, _) in manifest["pages"].items()}
     assert len(recorded) > 150
     site = project / "site"
@@ -352,13 +351,15 @@ def test_an_unchanged_stamp_spares_reading_the_page_and_a_changed_one_does_not(p
 
 def test_the_cache_lives_in_one_folder_beside_mkdocs_yml(project: Path) -> None:
     build(project, "site")
-    manifests = list((project / cache.FOLDER).glob("*.json"))
+    manifests = list((project / cache.FOLDER).glob(f"*{cache.MANIFEST}"))
     assert len(manifests) == 1
-    assert json.loads(manifests[0].read_text(encoding="utf-8"))["site"] == str((project / "site").resolve())
+    assert (cache.read_manifest(manifests[0]) or {})["site"] == str((project / "site").resolve())
+    (project / cache.FOLDER / "0123456789abcdef.json").write_text("{}", encoding="utf-8")  # format 5 and before
     build(project, "other")
     shutil.rmtree(project / "other")
     build(project, "site")  # a manifest whose site folder is gone is dropped
-    assert len(list((project / cache.FOLDER).glob("*.json"))) == 1
+    assert len(list((project / cache.FOLDER).glob(f"*{cache.MANIFEST}"))) == 1
+    assert not list((project / cache.FOLDER).glob("*.json"))
 
 
 def test_full_builds_need_no_cache_and_make_clean_removes_it() -> None:
@@ -503,3 +504,46 @@ def test_markdown_of_data_is_rendered_once_per_text_and_code(tmp_path: Path) -> 
     with markup.remembered(Memo(tmp_path / "memo", "code B")):  # other code: rendered again
         assert markup.render(text) == fresh
     assert markup.render(text) == fresh  # outside a build nothing is remembered
+
+
+def test_a_build_that_rendered_only_some_texts_keeps_the_others_remembered(tmp_path: Path) -> None:
+    """An incremental build renders a few pages: it keeps the earlier builds' texts as well, or the
+    build after it renders every text of its open data and views again. A build that rendered
+    every page keeps only what it rendered: a text gone from the data is forgotten."""
+    from sgz_portal.data import markup
+
+    def remembered() -> set[str]:
+        memo = Memo(tmp_path / "memo", "code")
+        return set(memo.get(memo.key("markup")) or {})
+
+    with markup.remembered(Memo(tmp_path / "memo", "code")) as texts:
+        texts.partial = False
+        markup.render("甲")
+        markup.render("乙")
+    with markup.remembered(Memo(tmp_path / "memo", "code")):
+        markup.render("丙")
+    assert remembered() == {"甲", "乙", "丙"}
+    with markup.remembered(Memo(tmp_path / "memo", "code")) as texts:
+        texts.partial = False
+        markup.render("乙")
+    assert remembered() == {"乙"}
+
+
+def test_an_incremental_build_keeps_the_texts_of_the_pages_it_reused(project: Path) -> None:
+    def remembered() -> set[str]:
+        memo = cache.memo(project)
+        return set(memo.get(memo.key("markup")) or {})
+
+    build(project, "site")
+    full = remembered()
+    assert len(full) > 30
+    edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
+    assert reused(build(project, "site")) > 0
+    assert remembered() == full  # a phone number is no Markdown: nothing new, nothing forgotten
+    edit(project / "data", *ADDED_BRIEF)
+    assert reused(build(project, "site")) > 0
+    summary = "**本月重点**:端午节邻里活动,补发五月简报。\n"
+    assert remembered() == full | {summary}
+    edit(project / "data", ADDED_BRIEF[0], "补发五月简报", "补发五月份简报")
+    build(project, "site", "--full")
+    assert remembered() == full | {summary.replace("补发五月简报", "补发五月份简报")}

@@ -380,3 +380,27 @@ def test_a_portal_without_projects_publishes_no_empty_package(portal) -> None:
     assert root.findtext(f"{ATOM}updated") == f"{portal.site.as_of.isoformat()}T00:00:00+08:00"
     view = datapage.view(SimpleNamespace(p=bare, exports=list(files.items())))
     assert "data/ocds.json" not in {d.url for s in view.sections for ds in s.datasets for d in ds.downloads}
+
+
+@pytest.mark.parametrize("value", [
+    {"name": "城关镇社会工作服务站", "lat": 30.123456789, "count": 3, "open": True, "closed": None,
+     "tags": ["养老", "儿童"], "nested": {"a": [1.5, -0.0, 1e-7, 12345678901234567890]}},
+    ["引号\"和\\反斜杠", "换行\n制表\t", "\u2028\u2029", "\x00\x1f", "😀"],
+    {1: "整数键", "": ""}, [], {}, 0.1, float("nan"), "仅一个字符串", 7, False, None,
+])
+@pytest.mark.parametrize("c_encoder", [True, False])
+def test_open_data_json_is_what_json_dumps_writes(value: object, c_encoder: bool,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """to_json writes each row with json's C encoder made once (common._ENCODE): the same text as
+    json.dumps(ensure_ascii=False, separators=(",", ":")), which it falls back to without one."""
+    if not c_encoder:
+        monkeypatch.setattr(common, "_ENCODE", None)
+    assert common._compact(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    assert common.to_json({"rows": [value, value]}) == (
+        '{\n "rows": [\n  ' + ",\n  ".join([json.dumps(value, ensure_ascii=False, separators=(",", ":"))] * 2)
+        + "\n ]\n}\n")
+
+
+def test_open_data_json_refuses_what_json_refuses() -> None:
+    with pytest.raises(TypeError):
+        common._compact({"when": dt.date(2026, 1, 1)})

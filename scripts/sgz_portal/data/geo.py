@@ -6,6 +6,7 @@ give WGS-84. Links are built at build time, so they work without JavaScript.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Protocol
 from urllib.parse import quote
 
@@ -92,6 +93,7 @@ def to_gcj02(lat: float, lng: float, crs: str) -> tuple[float, float]:
     return lat, lng
 
 
+@lru_cache(maxsize=1 << 17)  # the open data converts each station twice (HSDS, stations.geo.json)
 def convert(lat: float, lng: float, crs: str, target: str) -> tuple[float, float]:
     """Any of wgs84/gcj02/bd09 to any other, through GCJ-02 (unchanged when crs == target)."""
     if crs == target:

@@ -10,6 +10,7 @@ import html as htmllib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import markdown
 import nh3
@@ -44,20 +45,34 @@ _earlier: dict[str, str] = {}
 _now: dict[str, str] | None = None
 
 
+@dataclass
+class Remembered:
+    """What remembered() keeps for the next build. A build that rendered only some texts (an
+    incremental one: a province's phone edit renders 13 pages) keeps the earlier ones too, or the
+    build after it would render every text of its open data and views again; one that rendered
+    them all keeps only those, which drops the texts no longer in the data."""
+
+    partial: bool = True
+
+
 @contextmanager
-def remembered(memo: Memo | None) -> Iterator[None]:
+def remembered(memo: Memo | None) -> Iterator[Remembered]:
     """Within, render() reuses what an earlier build (same code: the memo's namespace) made of the
     same text; afterwards the texts of this build are kept for the next. An incremental build of a
     province computes every page's view, and Markdown was most of that."""
     global _earlier, _now
+    kept = Remembered()
     if memo is None:
-        yield
+        yield kept
         return
     key = memo.key("markup")
     _earlier, _now = memo.get(key) or {}, {}
     try:
-        yield
-        memo.put(key, _now)
+        yield kept
+        if not kept.partial:
+            memo.put(key, _now)
+        elif _now.keys() - _earlier.keys():  # else the entry holds all this build rendered already
+            memo.put(key, {**_earlier, **_now})
     finally:
         _earlier, _now = {}, None
 

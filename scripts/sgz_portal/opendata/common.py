@@ -12,6 +12,7 @@ import io
 import json
 import uuid
 from functools import cache, lru_cache
+from json.encoder import encode_basestring
 from urllib.parse import urlsplit
 
 from sgz_portal.data.markup import plain
@@ -98,8 +99,22 @@ def _lines(value: object, depth: int) -> str:
     return _compact(value)
 
 
+def _unencodable(value: object) -> object:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# json.dumps(ensure_ascii=False, separators=(",", ":")) builds an encoder on every call, which was
+# most of the cost of a province's 690,000 rows: json's own C encoder, made once, writes the same
+# text (tests/test_opendata.py compares the two). Without json's C speedups, json.dumps it is.
+_MAKE_ENCODER = getattr(json.encoder, "c_make_encoder", None)  # not in typeshed; None without the C module
+_ENCODE = (_MAKE_ENCODER(None, _unencodable, encode_basestring, None, ":", ",", False, False, True)
+           if _MAKE_ENCODER is not None else None)
+
+
 def _compact(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if _ENCODE is None or isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return "".join(_ENCODE(value, 0))
 
 
 def to_csv(rows: list[dict]) -> str:

@@ -209,7 +209,7 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool =
     manifest = cache.manifest_path(config_file.parent / cache.FOLDER, site_dir)
     # The previous site's pages are linked by a fork while the data is read and checked.
     cloned = Clone(site_dir, manifest) if incremental and manifest.is_file() and site_dir.is_dir() else None
-    with interruptible(), markup.remembered(memo), _closing(cloned):
+    with interruptible(), markup.remembered(memo) as texts, _closing(cloned):
         prepared = prepare(data_dir, memo=memo)
         if not prepared.ok or prepared.portal is None:
             print("数据有错误,未生成网站,原有的 site/ 保持不变:", file=sys.stderr)
@@ -220,6 +220,7 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool =
         try:
             with publish.staging(site_dir) as tmp:
                 reused = _render(prepared, data_dir, tmp, config_file, site_dir, incremental, cloned)
+                texts.partial = reused is None or reused.reused > 0  # else every page was rendered
         except (MkDocsException, TemplateError, search.SearchIndexError, ProjectError, OSError) as err:
             where = f"{err.filename}:{err.lineno}: " if isinstance(err, TemplateSyntaxError) else ""
             print(f"生成网站失败,原有的 site/ 保持不变:{where}{err}", file=sys.stderr)
