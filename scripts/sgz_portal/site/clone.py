@@ -15,24 +15,21 @@ through a link into the published site: what is rendered or written again is a n
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
 
 from sgz_portal.data.forked import Forked
 from sgz_portal.site import publish
+from sgz_portal.site.cache import read_manifest
 
 KIND = "clone"  # its folder: .<site>-clone-<pid>-<random>, removed by publish.clean_stale if left behind
 
 
 def _link_recorded(site_dir: Path, manifest: Path, folder: Path) -> list[str]:
     """Link the pages and stubs `manifest` records from `site_dir` into `folder`; what was linked."""
-    try:
-        raw = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    if raw.get("site") != str(site_dir):
+    raw = read_manifest(manifest)
+    if raw is None or raw.get("site") != str(site_dir):
         return []
     linked = []
     for rel in [*raw.get("pages", {}), *raw.get("stubs", {})]:
