@@ -51,6 +51,27 @@ def _second_room(data: Path) -> None:
         encoding="utf-8")
 
 
+def _record(data: Path, sid: str, new_id: str) -> str:
+    """The YAML of station `sid` in beiling.yaml, under another id and name."""
+    text = (data / "stations" / "beiling.yaml").read_text(encoding="utf-8")
+    first = text.index(f"  - id: {sid}\n")
+    record = text[first:text.index("  - id:", first + 1)]
+    name = record.split("name: ", 1)[1].split("\n", 1)[0]
+    return (record.replace(f"id: {sid}\n", f"id: {new_id}\n").replace(f"name: {name}", f"name: {name[:-5]}第二服务站")
+            .replace("0830-5720174", "0830-5720175"))
+
+
+def _moved(data: Path) -> None:
+    """beiling-lingkou's record, as it is, moved to a file of its own, and renamed there: the
+    page reads its record wherever it is."""
+    text = (data / "stations" / "beiling.yaml").read_text(encoding="utf-8")
+    first = text.index("  - id: beiling-lingkou\n")
+    record = text[first:text.index("  - id:", first + 1)]
+    (data / "stations" / "beiling.yaml").write_text(text.replace(record, ""), encoding="utf-8")
+    (data / "stations" / "moved.yaml").write_text("stations:\n" + record.replace("0830-5720174", "0830-5720176"),
+                                                  encoding="utf-8")
+
+
 EDITS: dict[str, Callable[[Path], None]] = {
     # the city station (city.yaml) is the parent of each county's hub, in the counties' files
     "a parent renamed in another file": lambda d: edit(d, "stations/city.yaml", "name: 示例市社会工作指导中心",
@@ -69,6 +90,9 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "a photo replaced by one of another size": _photo,
     "a second station in a village": _second_room,
     "an operator renamed": lambda d: edit(d, "agencies.yaml", "name: ", "name: 新", 1),
+    "a station added at the top of its file": lambda d: edit(
+        d, "stations/beiling.yaml", "stations:\n", "stations:\n" + _record(d, "beiling-lingkou", "beiling-lingkou-x")),
+    "a record moved to another file": _moved,
 }
 
 
@@ -99,6 +123,23 @@ def test_most_pages_keep_their_inputs_after_an_edit_of_one_file(before: Pages, t
     kept = [uri for uri in after if after[uri][0] == before[uri][0]]
     assert all(key is not None for key, _ in after.values())
     assert len(kept) > len(after) / 2
+
+
+def test_a_phone_change_changes_the_inputs_of_only_the_pages_that_read_that_station(before: Pages,
+                                                                                   tmp_path: Path) -> None:
+    """Stations are inputs by record, not by file: a county's file holds many stations (beiling.yaml
+    eleven, a province's two hundred), and one phone changed there leaves the others' pages alone."""
+    shutil.copytree(SAMPLE, tmp_path / "data")
+    EDITS["a phone changed"](tmp_path / "data")
+    after = pages(tmp_path / "data", tmp_path / "memo")
+    p = pipeline.prepare(tmp_path / "data").portal
+    assert p is not None
+    changed = {(spec.kind, spec.key) for spec in specs.page_specs(p)
+               if spec.src_uri in after and after[spec.src_uri][0] != before[spec.src_uri][0]}
+    readers = {"beiling-lingkou", "beiling", *p.station_children["beiling-lingkou"]}
+    assert {key for kind, key in changed if kind in ("station", "poster")} == readers
+    others = {s.id for s in p.stations.values() if s.source.file.endswith("beiling.yaml")} - readers
+    assert others, "the file holds stations that do not read the edited one"
 
 
 def test_the_findings_about_a_record_are_among_its_inputs(tmp_path: Path) -> None:

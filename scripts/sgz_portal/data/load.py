@@ -80,6 +80,8 @@ class Document:
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
     digest: str = ""  # SHA-256 of the file's bytes, when read with a memo (data/memo.py)
+    # with the digest: one per record of a `stations:` list, in order (record_digests)
+    records: list[str] = field(default_factory=list)
 
     def line(self, path: Path_) -> int:
         """The line of `path`, or of its nearest ancestor that has one."""
@@ -391,6 +393,16 @@ def read_document(path: Path, rel: str) -> tuple[Document | None, list[Issue]]:
     return Document(rel, data, lines), []
 
 
+def record_digests(data: Any) -> list[str]:
+    """A digest of each record of a file's `stations:` list, in order: a province keeps a county's
+    200 stations in one file, and an incremental build tells by these which of them changed
+    (pages/inputs.py). The record as parsed, so neither a comment nor another record counts."""
+    records = data.get("stations") if isinstance(data, dict) else None
+    if not isinstance(records, list):
+        return []
+    return [memo_digest(repr(record).encode()) for record in records]
+
+
 def read_memoized(path: Path, rel: str, memo: Memo) -> tuple[Document | None, list[Issue]]:
     """read_document, or what it gave for these very bytes last time."""
     try:
@@ -400,12 +412,13 @@ def read_memoized(path: Path, rel: str, memo: Memo) -> tuple[Document | None, li
     key = memo.key("read", rel, digest)
     kept = memo.get(key)
     if kept is not None:
-        present, data, lines, found = kept
-        return (Document(rel, data, lines, digest) if present else None), issues_in(found)
+        present, data, lines, found, records = kept
+        return (Document(rel, data, lines, digest, records) if present else None), issues_in(found)
     doc, problems = read_document(path, rel)
-    memo.put(key, (doc is not None, doc.data if doc else None, doc.lines if doc else {}, issues_out(problems)))
     if doc is not None:
-        doc.digest = digest
+        doc.digest, doc.records = digest, record_digests(doc.data)
+    memo.put(key, (doc is not None, doc.data if doc else None, doc.lines if doc else {}, issues_out(problems),
+                   doc.records if doc else []))
     return doc, problems
 
 
@@ -490,7 +503,7 @@ def _read_plain(files: list[tuple[Path, str]], memo: Memo | None) -> tuple[list[
     for path, rel in files:
         doc, found = _read_one(path, rel, memo)
         values.append((doc is not None, doc.data if doc else None, doc.lines if doc else {}, issues_out(found),
-                       doc.digest if doc else ""))
+                       doc.digest if doc else "", doc.records if doc else []))
     if memo is None:
         return values, [], 0
     new_used, new_hits = sorted(memo.used - used), memo.hits - hits
@@ -499,8 +512,8 @@ def _read_plain(files: list[tuple[Path, str]], memo: Memo | None) -> tuple[list[
 
 
 def _from_plain(rel: str, value: tuple) -> _Read:
-    present, data, lines, found, digest = value
-    return (Document(rel, data, lines, digest) if present else None), issues_in(found)
+    present, data, lines, found, digest, records = value
+    return (Document(rel, data, lines, digest, records) if present else None), issues_in(found)
 
 
 Located = tuple[Document, Path_, dict]

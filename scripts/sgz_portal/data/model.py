@@ -176,7 +176,9 @@ class Station:
     photos: tuple[str, ...]
     verified: dt.date
     corrections: tuple[Correction, ...]
-    source: Source
+    # Where it stands in its file, for findings: shown on no page, so left out of the view's repr,
+    # which keys the page (site/cache.page_key): a record added above it changes no page of it.
+    source: Source = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -244,7 +246,7 @@ class Project:
     expenditures: tuple[Expenditure, ...]
     stories: tuple[Story, ...]
     corrections: tuple[Correction, ...]
-    source: Source
+    source: Source = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -280,7 +282,7 @@ class Plan:
     end: int
     document: str | None
     indicators: tuple[PlanIndicator, ...]
-    source: Source
+    source: Source = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -292,7 +294,7 @@ class CommunityOrg:
     status: str  # registered | filed
     members: int | None
     since: dt.date | None
-    source: Source
+    source: Source = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -302,7 +304,7 @@ class VolunteerTeam:
     station: str
     members: int | None
     hours_last_year: int | None
-    source: Source
+    source: Source = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -323,7 +325,7 @@ class CharityFund:
     host: str
     established: dt.date
     ledger: tuple[LedgerEntry, ...]  # oldest first (validated)
-    source: Source
+    source: Source = field(repr=False)
 
 
 @dataclass
@@ -348,6 +350,8 @@ class Portal:
     funds: dict[str, CharityFund] = field(default_factory=dict)
     # data file -> SHA-256 of its bytes, when every file was read with a memo (pages/inputs.py)
     digests: dict[str, str] = field(default_factory=dict)
+    # station -> digest of its record (load.record_digests, or its file's where it is alone in it), with digests
+    record_digests: dict[str, str] = field(default_factory=dict)
     # indexes
     region_children: dict[str, list[str]] = field(default_factory=dict)
     station_children: dict[str, list[str]] = field(default_factory=dict)
@@ -512,6 +516,7 @@ def build(raw: RawData, as_of: dt.date | None = None) -> Portal:
     )
     portal.community_orgs, portal.volunteer_teams, portal.funds = _resources(raw)
     portal.digests = _digests(raw)
+    portal.record_digests = _record_digests(raw) if portal.digests else {}
     _add_indexes(portal)
     _add_attachments(portal, raw.root)
     return portal
@@ -523,6 +528,16 @@ def _digests(raw: RawData) -> dict[str, str]:
             *raw.stations, *raw.projects, *raw.plans]
     digests = {doc.file: doc.digest for doc in docs if doc is not None}
     return digests if all(digests.values()) else {}
+
+
+def _record_digests(raw: RawData) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for doc, path, record in station_records(raw):
+        n = path[1] if path else None
+        digest = doc.records[n] if isinstance(n, int) and n < len(doc.records) else doc.digest  # else: the whole file
+        if isinstance(record.get("id"), str):
+            out[record["id"]] = digest
+    return out
 
 
 def _add_attachments(p: Portal, root: Path) -> None:

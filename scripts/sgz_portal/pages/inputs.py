@@ -1,4 +1,4 @@
-"""What a generated page's view is made from, named by data file: its inputs.
+"""What a generated page's view is made from, named by data file and station record: its inputs.
 
 An incremental build (site/plugin.py) reuses a page whose inputs are those the previous build
 recorded, without computing its view at all. For a province, computing and hashing the views of
@@ -6,19 +6,21 @@ recorded, without computing its view at all. For a province, computing and hashi
 
 - **the shared files**: every data file that holds no station or project record (site, regions,
   services, agencies, resources, rules, plans). A change to any of them recomputes every view;
-- **the record files**: the file of each station and project record the view reads, as found in
-  this build's model, with its digest. A record that joins or leaves the view (a new child, a
-  project that adds the station) changes the set of files; a record that changes changes its
-  file's digest. A record's file changes whenever the record does, so no view can change while
-  its inputs stay the same;
+- **the station records** the view reads, in the order the model gives them, each with the digest
+  of its record as parsed (data/load.record_digests): a province keeps a county's 200 stations in
+  one file, and one phone number changed there made all their views be computed again. A record
+  that joins or leaves the view (a new child) changes the list; a record that changes changes its
+  digest;
+- **the project files** the view reads, each with its digest (a project is one file);
 - **values** the view derives from records it does not read, as they are: whether a region's page
   is stood in for by a station (which counts every station under it), the rule findings about the
   record (rules compare records across files), and the size of each photo (an image, not data).
 
-Only the kinds that make nearly all pages have inputs (stations, their posters, projects and
-regions). The views of the others are always computed; they are few. Without the files' digests (a build that
-read its data without a memo) no page has inputs. `tests/test_inputs.py` edits every kind of
-record a station or project page reads and checks that a view never changes under equal inputs.
+So no view can change while its inputs stay the same. Only the kinds that make nearly all pages
+have inputs (stations, their posters, projects and regions). The views of the others are always
+computed; they are few. Without the files' digests (a build that read its data without a memo) no
+page has inputs. `tests/test_inputs.py` edits every kind of record a station or project page reads
+and checks that a view never changes under equal inputs.
 """
 from __future__ import annotations
 
@@ -28,31 +30,30 @@ from collections.abc import Callable, Iterable
 from sgz_portal.pages.context import Context
 from sgz_portal.pages.specs import PageSpec
 
-Read = tuple[Iterable[str], object]  # (record files, derived values)
+# (station records, project files, derived values)
+Read = tuple[Iterable[str], Iterable[str], object]
 
 
 def _station(ctx: Context, sid: str) -> Read:
     p = ctx.p
     st = p.stations[sid]
-    related = [*([st.parent] if st.parent else []), *p.station_children.get(sid, [])]
-    files = [st.source.file, *(p.stations[s].source.file for s in related),
-             *(p.projects[x].source.file for x in p.projects_by_station.get(sid, []))]
+    stations = [sid, *([st.parent] if st.parent else []), *p.station_children.get(sid, [])]
+    projects = [p.projects[x].source.file for x in p.projects_by_station.get(sid, [])]
     values = ([ctx.standins.get(r.code) for r in p.region_path(st.region)], ctx.findings.get(sid, []),
               [p.photo_sizes.get(ref) for ref in (st.signage_photo, *st.photos) if ref])
-    return files, values
+    return stations, projects, values
 
 
 def _project(ctx: Context, pid: str) -> Read:
     p = ctx.p
     pr = p.projects[pid]
-    return [pr.source.file, *(p.stations[s].source.file for s in pr.stations)], ctx.findings.get(pid, [])
+    return pr.stations, [pr.source.file], ctx.findings.get(pid, [])
 
 
 def _region(ctx: Context, code: str) -> Read:
     """The stations under the region. Whether a region below it is stood in for by a station
     depends only on those stations; the regions above it have regions below them, so none is."""
-    p = ctx.p
-    return [p.stations[s].source.file for s in ctx.subtree.get(code, [])], None
+    return ctx.subtree.get(code, []), [], None
 
 
 # The poster shows its station's view and the site's name: the station's inputs.
@@ -66,6 +67,7 @@ class Inputs:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.digests = ctx.p.digests
+        self.records = ctx.p.record_digests
         records = {s.source.file for s in ctx.p.stations.values()} | {x.source.file for x in ctx.p.projects.values()}
         shared = "".join(f"{f} {d}\n" for f, d in sorted(self.digests.items()) if f not in records)
         self.shared = hashlib.sha256(shared.encode()).hexdigest()
@@ -76,6 +78,7 @@ class Inputs:
         read = KINDS.get(spec.kind)
         if read is None or not self.digests:
             return None
-        files, values = read(self.ctx, spec.key)
-        lines = "".join(f"{f} {self.digests[f]}\n" for f in sorted(set(files)))
+        stations, projects, values = read(self.ctx, spec.key)
+        lines = "".join([*(f"{s} {self.records[s]}\n" for s in stations),
+                         *(f"{f} {self.digests[f]}\n" for f in sorted(set(projects)))])
         return hashlib.sha256(f"{spec!r}\n{self.shared}\n{lines}{values!r}".encode()).hexdigest()
