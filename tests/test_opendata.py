@@ -378,7 +378,7 @@ def test_a_portal_without_projects_publishes_no_empty_package(portal) -> None:
     root = ET.fromstring(files["data/feed.xml"].encode("utf-8"))
     assert root.findall(f"{ATOM}entry") == []
     assert root.findtext(f"{ATOM}updated") == f"{portal.site.as_of.isoformat()}T00:00:00+08:00"
-    view = datapage.view(SimpleNamespace(p=bare, exports=list(files.items())))
+    view = datapage.view(SimpleNamespace(p=bare, exports=opendata.encoded(bare)))
     assert "data/ocds.json" not in {d.url for s in view.sections for ds in s.datasets for d in ds.downloads}
 
 

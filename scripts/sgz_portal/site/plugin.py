@@ -242,9 +242,9 @@ class PortalPlugin(BasePlugin):
         # A province's open data took 13 s: a fork makes it while this process decides which
         # pages to reuse and renders the others; the open data page, which shows the files' sizes,
         # is rendered last, and on_post_build writes the files.
-        ahead = Forked(lambda: opendata.files(portal)) if len(portal.stations) >= EXPORTS_AHEAD else None
+        ahead = Forked(lambda: opendata.encoded(portal)) if len(portal.stations) >= EXPORTS_AHEAD else None
         self.state = BuildState(data_dir=data_dir, portal=portal,
-                                views=Views(portal, prepared.issues, ahead.result if ahead else opendata.files(portal)),
+                                views=Views(portal, prepared.issues, ahead.result if ahead else opendata.encoded(portal)),
                                 overrides=Path(config.theme.custom_dir or "overrides"), exports_ahead=ahead)
         self.cache = None
         if self._previous is not None:
@@ -439,7 +439,7 @@ class PortalPlugin(BasePlugin):
         for uri, content in state.views.exports:  # not mkdocs files: made meanwhile (on_config)
             path = site_dir / uri
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(content, encoding="utf-8")
+            path.write_bytes(content)
         site = state.portal.site
         for name, text in sitemap.sitemaps(state.urls, site.base_url, site.as_of,
                                            self.config["sitemap_max_urls"]).items():
