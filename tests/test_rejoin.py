@@ -97,6 +97,11 @@ def test_random_edits_rejoin_to_a_full_joins_bytes(tmp_path: Path, monkeypatch: 
         written.append(1)
         return write_chunk(*args)
 
+    read: list[bytes] = []  # the recorded light words read (rejoin.Light), each time
+    light_iter = rejoin.Light.__iter__
+    monkeypatch.setattr(rejoin.Light, "__iter__", lambda light: read.append(light.blob) or light_iter(light))
+    senders = 0
+
     for round_ in range(16):
         small = round_ % 2 == 0  # one page's phone number (last: no word after it moves); else pages written anew
         if not small:  # the ranges joined side by side meet elsewhere
@@ -111,8 +116,14 @@ def test_random_edits_rejoin_to_a_full_joins_bytes(tmp_path: Path, monkeypatch: 
         _write_site(site, pages)
         monkeypatch.setattr(shards, "_join_words", _no_full_join)
         written.clear()
+        read.clear()
         monkeypatch.setattr(chunks, "write_chunk", counted)
         _incremental_index(site, store)
+        if small:  # the chunks whose light words were sent before and are again: not read (rejoin.finish)
+            joined = (rejoin.load(store) or record).languages["zh"]["chunks"]
+            sources = chunks.light_sources([[c.first, c.last] for c in joined])
+            senders = max(senders, len({m for sent in sources.values() for m, _ in sent}))
+            assert len(read) <= senders // 4, f"round {round_}: {len(read)} of {senders} chunks' light words read"
         monkeypatch.setattr(shards, "_join_words", full_join)
         monkeypatch.setattr(chunks, "write_chunk", write_chunk)
         assert digest(site / search.BUNDLE) == _full_index(site, tmp_path / "full"), f"round {round_}"

@@ -11,7 +11,7 @@ import bisect
 import functools
 import heapq
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,20 +47,36 @@ def light_copies(chunks: list[list[Any]]) -> dict[int, dict[str, list[Any]]]:
     next one: 12 of 40 station names were missed. Keeping such families in one chunk instead made
     the chunk of 社区 carry 社工 and weigh 135 KB; a copy of the light words costs bytes, not chunks.
     A word loaded twice is the same entry twice: the browser keeps one (a map by word)."""
-    tops = [chunk[1] for chunk in chunks]
-    extra: dict[int, dict[str, list[Any]]] = {}
-    for n, chunk in enumerate(chunks):
+    sources = light_sources([chunk[:2] for chunk in chunks])
+    read: dict[int, list[Any]] = {}
+
+    def lights(n: int) -> list[Any]:
+        if n not in read:
+            read[n] = list(chunks[n][3])
+        return read[n]
+
+    return {n: copies for n, sent in sorted(sources.items()) if (copies := copies_from(lights, sent))}
+
+
+def light_sources(ranges: list[list[str]]) -> dict[int, list[tuple[int, str]]]:
+    """{chunk number: [(chunk number, piece)]}: the chunks whose light words beginning with the
+    piece are copied into it (light_copies), in order; from the chunks' ranges alone."""
+    tops = [r[1] for r in ranges]
+    sources: dict[int, list[tuple[int, str]]] = {}
+    for n, r in enumerate(ranges):
         # A piece sorts before the chunk holding a word it begins only where the chunk's start
         # begins with the piece and is longer (柳东 for 柳): only such words, at the start of
         # their chunk, can need copying, and write_chunk set them aside when it wrote the chunk.
-        pieces = [chunk[0][:length] for length in range(1, min(len(chunk[0]), COPY_PREFIX + 1))]
-        targets = [(piece, loaded) for piece in pieces
-                   if (loaded := _loaded(chunks, tops, piece)) is not None and loaded != n]
-        for word in chunk[3] if targets else ():
-            for piece, loaded in targets:
-                if word[0].startswith(piece):
-                    extra.setdefault(loaded, {})[word[0]] = word
-    return extra
+        for piece in (r[0][:length] for length in range(1, min(len(r[0]), COPY_PREFIX + 1))):
+            loaded = _loaded(ranges, tops, piece)
+            if loaded is not None and loaded != n:
+                sources.setdefault(loaded, []).append((n, piece))
+    return sources
+
+
+def copies_from(lights: Callable[[int], Iterable[list[Any]]], sent: list[tuple[int, str]]) -> dict[str, list[Any]]:
+    """The copies one chunk receives: {word: entry} of its sources' light words (light_sources)."""
+    return {word[0]: word for n, piece in sent for word in lights(n) if word[0].startswith(piece)}
 
 
 def with_copies(own: list[Any], copies: dict[str, list[Any]], folder: Path, lang: str) -> str:

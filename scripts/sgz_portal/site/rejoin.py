@@ -44,6 +44,8 @@ class Chunk:
     fresh: bool = True
     copied: list[str] = dataclasses.field(default_factory=list)  # the words copied into it
     digest: str = ""  # of those copies, entries included
+    light_id: str = ""  # SHA-256 of its light words as recorded (_blob), once known
+    sources: str = ""  # what its copies were made from: the light_id and piece of each chunk sending them
 
 
 class Light:
@@ -87,8 +89,10 @@ def load(store: Path) -> Previous | None:
         record = marshal.loads((store / FOLDER / RECORD).read_bytes())  # no code runs when it is read
         if record["code"] != _code():
             return None
-        languages = {lang: {**info, "chunks": [Chunk(first, last, file, Light(light), False, copied, digest)
-                                               for first, last, file, light, copied, digest, _ in info["chunks"]]}
+        languages = {lang: {**info, "chunks": [Chunk(first, last, file, Light(light), False, copied, digest, light_id,
+                                                     sources)
+                                               for first, last, file, light, copied, digest, _, light_id, sources
+                                               in info["chunks"]]}
                      for lang, info in record["languages"].items()}
         index = store / FOLDER / "index"
         if any(_stamp(index / f"{c[2]}.pf_index") != c[6] for info in record["languages"].values()
@@ -121,7 +125,8 @@ def save(store: Path, index: Path, languages: dict[str, dict[str, Any]]) -> None
             _link(index / f"{chunk.file}.pf_index", new / "index")
     record = {"code": _code(), "languages": {
         lang: {**info, "chunks": [[c.first, c.last, c.file, _blob(c.light), c.copied, c.digest,
-                                   _stamp(new / "index" / f"{c.file}.pf_index")] for c in info["chunks"]]}
+                                   _stamp(new / "index" / f"{c.file}.pf_index"), c.light_id, c.sources]
+                                  for c in info["chunks"]]}
         for lang, info in languages.items()}}
     (new / RECORD).write_bytes(marshal.dumps(record))
     shutil.rmtree(store / FOLDER, ignore_errors=True)
@@ -235,14 +240,32 @@ def _fresh(batch: list[Any], folder: Path, lang: str) -> Chunk:
 
 def finish(cut: list[Chunk], folder: Path, lang: str, kept_from: Path | None) -> list[list[str]]:
     """Put the light word copies into the chunks (chunks.light_copies) and give the meta
-    file's list: [from, to, file], ranges shortened. A chunk of the last join whose copies are the
-    same is linked from `kept_from`; one whose copies differ is written again with its own words."""
+    file's list: [from, to, file], ranges shortened. A chunk of the last join that receives copies
+    from the same light words (its `sources`) is linked from `kept_from` without their being read
+    (a province's 181 chunks of them took 2.8 s to read); so is one whose copies come out the same;
+    one whose copies differ is written again with its own words."""
     ranges = [[chunk.first, chunk.last] for chunk in cut]
     for before, after in zip(ranges, ranges[1:]):
         before[1], after[0] = chunks.shorten(before[1], after[0])
-    extra = chunks.light_copies([[*pair, chunk.file, chunk.light] for pair, chunk in zip(ranges, cut)])
+    sources = chunks.light_sources(ranges)
+    for chunk in cut:
+        if not chunk.light_id:  # made by this join: its light words as the record will hold them
+            chunk.light = Light(_blob(chunk.light))
+            chunk.light_id = hashlib.sha256(chunk.light.blob).hexdigest()
+    read: dict[int, list[Any]] = {}
+
+    def lights(n: int) -> list[Any]:
+        if n not in read:
+            read[n] = list(cut[n].light)
+        return read[n]
+
     for n, chunk in enumerate(cut):
-        copies = extra.get(n, {})
+        sent = sources.get(n, [])
+        made_from = hashlib.sha256(repr([(cut[m].light_id, piece) for m, piece in sent]).encode()).hexdigest()
+        if not chunk.fresh and made_from == chunk.sources and kept_from is not None:
+            _link(kept_from / f"{chunk.file}.pf_index", folder)
+            continue
+        copies = chunks.copies_from(lights, sent)
         digest = hashlib.sha256(json.dumps(sorted(copies.items()), ensure_ascii=False).encode()).hexdigest()
         if chunk.fresh:
             if copies:
@@ -257,7 +280,7 @@ def finish(cut: list[Chunk], folder: Path, lang: str, kept_from: Path | None) ->
             received = set(chunk.copied)
             own = [w for w in search.read_index_file(kept_from / f"{chunk.file}.pf_index")[0] if w[0] not in received]
             chunk.file = chunks.with_copies(own, copies, folder, lang)
-        chunk.fresh, chunk.copied, chunk.digest = False, sorted(copies), digest
+        chunk.fresh, chunk.copied, chunk.digest, chunk.sources = False, sorted(copies), digest, made_from
     return [[*pair, chunk.file] for pair, chunk in zip(ranges, cut)]
 
 
