@@ -93,6 +93,10 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "a station added at the top of its file": lambda d: edit(
         d, "stations/beiling.yaml", "stations:\n", "stations:\n" + _record(d, "beiling-lingkou", "beiling-lingkou-x")),
     "a record moved to another file": _moved,
+    "a station stops offering a service": lambda d: edit(d, "stations/beiling.yaml",
+                                                         "services: [org-incubation, volunteer-building, policy-help]",
+                                                         "services: [org-incubation, volunteer-building]"),
+    "a station run by another agency": lambda d: edit(d, "stations/beiling.yaml", "operator: xinyuan", "operator: tongxin", 1),
 }
 
 

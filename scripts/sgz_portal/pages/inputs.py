@@ -16,10 +16,10 @@ recorded, without computing its view at all. For a province, computing and hashi
   is stood in for by a station (which counts every station under it), the rule findings about the
   record (rules compare records across files), and the size of each photo (an image, not data).
 
-So no view can change while its inputs stay the same. Only the kinds that make nearly all pages
-have inputs (stations, their posters, projects and regions). The views of the others are always
-computed; they are few. Without the files' digests (a build that read its data without a memo) no
-page has inputs. `tests/test_inputs.py` edits every kind of record a station or project page reads
+So no view can change while its inputs stay the same. Stations, their posters, projects, regions,
+agencies and services have inputs; the views of the dozen other pages, which list or count every
+record, are always computed. Without the files' digests (a build that read its data without a
+memo) no page has inputs. `tests/test_inputs.py` edits every kind of record a station or project page reads
 and checks that a view never changes under equal inputs.
 """
 from __future__ import annotations
@@ -56,9 +56,24 @@ def _region(ctx: Context, code: str) -> Read:
     return ctx.subtree.get(code, []), [], None
 
 
+def _agency(ctx: Context, aid: str) -> Read:
+    """The agency (a shared file), the stations it runs and its projects."""
+    p = ctx.p
+    return p.stations_by_agency.get(aid, []), [p.projects[x].source.file for x in p.projects_by_agency.get(aid, [])], None
+
+
+def _service(ctx: Context, sid: str) -> Read:
+    """The service (a shared file) and the stations that offer it, by county, each county linked
+    to its page or to the station that stands in for it."""
+    p = ctx.p
+    stations = p.stations_by_service.get(sid, [])
+    counties = sorted({p.county_of(p.stations[s].region) or p.site.region for s in stations})
+    return stations, [], [ctx.standins.get(c) for c in counties]
+
+
 # The poster shows its station's view and the site's name: the station's inputs.
 KINDS: dict[str, Callable[[Context, str], Read]] = {"station": _station, "poster": _station, "project": _project,
-                                                    "region": _region}
+                                                    "region": _region, "agency": _agency, "service": _service}
 
 
 class Inputs:
