@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from sgz_portal.site import chunks, search, shards  # noqa: E402
 
 STEPS = (("html_files", shards), ("_index_shards", shards), ("_run_ranges", shards),
-         ("light_copies", chunks), ("with_copies", chunks), ("_join_filters", shards), ("join", shards), ("finish", search))
+         ("copies_from", chunks), ("with_copies", chunks), ("_join_filters", shards), ("join", shards), ("finish", search))
 
 
 def _timed(name: str, function: Callable[..., Any], seconds: dict[str, float]) -> Callable[..., Any]:

@@ -31,7 +31,7 @@ def files(p: Portal) -> list[tuple[str, str]]:
 def encoded(p: Portal) -> list[tuple[str, bytes]]:
     """files(), as the bytes written: a province's 80 MB of them came back from the fork that makes
     them (site/plugin.py) as text in 1.3 s, to be encoded twice more (sizes, writing)."""
-    return [(path, text.encode("utf-8")) for path, text in _make(p)]
+    return [(path, text.encode("utf-8")) for path, text in files(p)]
 
 
 def _make(p: Portal) -> Iterator[tuple[str, str]]:
