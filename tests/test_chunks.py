@@ -1,4 +1,4 @@
-"""Which words the browser has for a query piece (site/chunks.py: write_chunks, light_copies; rejoin.finish).
+"""Which words the browser has for a query piece (site/chunks.py: write_chunks, light_sources; rejoin.finish).
 
 The browser loads, for each piece of a query, the first chunk whose [from, to] range holds the piece
 (pagefind's request_indexes) and widens the piece only to the longer words of that chunk. It cuts

@@ -106,7 +106,7 @@ def _fragment(path: Path) -> dict:
 
 def _words(site: Path) -> list[list]:
     """Every word of a bundle with its pages (by URL) and locations, in word order, whatever the
-    chunks. A light word may be in more than one chunk (chunks.light_copies): every copy is
+    chunks. A light word may be in more than one chunk (chunks.light_sources): every copy is
     the same entry."""
     meta = search.read_index_file(next((site / "pagefind").glob("*.pf_meta")))
     urls = [_fragment(site / "pagefind" / "fragment" / f"{name}.pf_fragment")["url"] for name, _ in meta[1]]

@@ -112,7 +112,7 @@ _ENCODE = (_MAKE_ENCODER(None, _unencodable, encode_basestring, None, ":", ",", 
 
 
 def _compact(value: object) -> str:
-    if _ENCODE is None or isinstance(value, str):
+    if _ENCODE is None:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return "".join(_ENCODE(value, 0))
 

@@ -21,7 +21,7 @@ from sgz_portal.site import search
 from sgz_portal.site.search import SearchIndexError
 
 CHUNK_WEIGHT = 20_000  # pagefind's own cut between index chunks: locations + 1 per page
-# Words copied into the chunk the browser loads for their first characters (light_copies):
+# Words copied into the chunk the browser loads for their first characters (light_sources):
 # those on at most LIGHT_PAGES pages (names and their suffix forms: 帮扶资源链接 ends two service
 # names; with 1, eight of 30 service names still found nothing), for their first COPY_PREFIX characters.
 LIGHT_PAGES = 16
@@ -33,11 +33,12 @@ class Unjoinable(SearchIndexError):
     """A shard uses a part of the index format that joining does not know (sorting, word variants)."""
 
 
-def light_copies(chunks: list[list[Any]]) -> dict[int, dict[str, list[Any]]]:
-    """{chunk number: {word: entry}}: each light word (on at most LIGHT_PAGES pages: names and their
-    suffix forms) goes into the chunks the browser loads for its first COPY_PREFIX characters, where
-    those are not its own (written by with_copies, in rejoin.finish). `chunks`: [from, to, file,
-    light words], ranges shortened as the meta file gives them.
+def light_sources(ranges: list[list[str]]) -> dict[int, list[tuple[int, str]]]:
+    """{chunk number: [(chunk number, piece)]}: the chunks whose light words beginning with the
+    piece are copied into it, in order; from the chunks' ranges alone ([from, to], shortened as the
+    meta file gives them). Each light word (on at most LIGHT_PAGES pages: names and their suffix
+    forms) goes into the chunks the browser loads for its first COPY_PREFIX characters, where those
+    are not its own (copies_from; written by with_copies, in rejoin.finish).
 
     The browser cuts a Chinese query into pieces of one or two characters (柳龙镇 -> 柳 龙 镇),
     loads for each piece the one chunk whose range holds it, and widens the piece only to the longer
@@ -47,20 +48,6 @@ def light_copies(chunks: list[list[Any]]) -> dict[int, dict[str, list[Any]]]:
     next one: 12 of 40 station names were missed. Keeping such families in one chunk instead made
     the chunk of 社区 carry 社工 and weigh 135 KB; a copy of the light words costs bytes, not chunks.
     A word loaded twice is the same entry twice: the browser keeps one (a map by word)."""
-    sources = light_sources([chunk[:2] for chunk in chunks])
-    read: dict[int, list[Any]] = {}
-
-    def lights(n: int) -> list[Any]:
-        if n not in read:
-            read[n] = list(chunks[n][3])
-        return read[n]
-
-    return {n: copies for n, sent in sorted(sources.items()) if (copies := copies_from(lights, sent))}
-
-
-def light_sources(ranges: list[list[str]]) -> dict[int, list[tuple[int, str]]]:
-    """{chunk number: [(chunk number, piece)]}: the chunks whose light words beginning with the
-    piece are copied into it (light_copies), in order; from the chunks' ranges alone."""
     tops = [r[1] for r in ranges]
     sources: dict[int, list[tuple[int, str]]] = {}
     for n, r in enumerate(ranges):
@@ -162,7 +149,7 @@ def write_chunks(words: Iterator[list[Any]], folder: Path, lang: str) -> list[li
 
 def write_chunk(batch: list[Any], folder: Path, lang: str) -> list[Any]:
     """[first word, last word, file, light words that may need copying]: the light words at the
-    chunk's start that share the first character of its first word (light_copies)."""
+    chunk's start that share the first character of its first word (light_sources)."""
     head = batch[0][0][:1]
     starting = itertools.takewhile(lambda w: w[0].startswith(head), batch)
     light = [w for w in starting if len(w[1]) <= LIGHT_PAGES]

@@ -10,7 +10,7 @@ links to their files. The next join, when every shard still holds the same numbe
 the same meta fields (a phone changed, a brief added: the page numbers stay put), finds the words
 that changed in the changed shards, cuts again from the last boundary before each until the new
 cut meets a boundary of the last join, and takes the other chunks as they were, receiving again
-the light words copied into them (chunks.light_copies). Anything else is a full join. The
+the light words copied into them (chunks.light_sources). Anything else is a full join. The
 result is byte for byte a full join's (tests/test_rejoin.py compares them after random edits).
 """
 from __future__ import annotations
@@ -239,7 +239,7 @@ def _fresh(batch: list[Any], folder: Path, lang: str) -> Chunk:
 
 
 def finish(cut: list[Chunk], folder: Path, lang: str, kept_from: Path | None) -> list[list[str]]:
-    """Put the light word copies into the chunks (chunks.light_copies) and give the meta
+    """Put the light word copies into the chunks (chunks.light_sources) and give the meta
     file's list: [from, to, file], ranges shortened. A chunk of the last join that receives copies
     from the same light words (its `sources`) is linked from `kept_from` without their being read
     (a province's 181 chunks of them took 2.8 s to read); so is one whose copies come out the same;

@@ -8,7 +8,7 @@ shard whatever happens to other pages), each shard is indexed by its own pagefin
 `PARALLEL` at a time), and the shards' bundles are joined: the same pages, words, filters and meta
 fields as one pagefind run over the whole site (tests/browser/test_search_shards.py compares the
 words, and the pages found in Chromium). Joining also copies light words into the chunks where the
-browser looks for them (chunks.light_copies), so even a small site, one shard, is joined. A shard whose
+browser looks for them (chunks.light_sources), so even a small site, one shard, is joined. A shard whose
 HTML files are byte for byte those it was indexed from is taken from the store (the build cache,
 `search/` in `.cache/sgz-portal/`) instead of being indexed again.
 
@@ -102,7 +102,7 @@ def index(site_dir: Path, store: Path | None = None, reuse: bool = True,
           files: list[tuple[str, str]] | None = None) -> int:
     """Write site_dir/pagefind/, as search.index does: in shards of at most SHARD_FILES pages (a
     small site is one shard), kept in `store` (when given) for the next build, then joined (which
-    also copies light words where the browser looks for them, chunks.light_copies); with `reuse`, a
+    also copies light words where the browser looks for them, chunks.light_sources); with `reuse`, a
     stored shard with the same files is not indexed again. `files`: html_files(site_dir), if already
     known. Returns the number of shards taken from the store."""
     files = html_files(site_dir) if files is None else files
