@@ -2,6 +2,7 @@
 data-driven HTML, byte-identical rebuilds, and a failed build that publishes nothing."""
 from __future__ import annotations
 
+import gc
 import gzip
 import re
 import shutil
@@ -10,6 +11,7 @@ from pathlib import Path
 import cbor2
 
 from sgz_portal import cli
+from sgz_portal.site.plugin import PortalPlugin
 from tests.sitetext import digest, text_of
 from tests.sitetext import page_html as page
 
@@ -157,3 +159,21 @@ def test_nothing_is_escaped_twice(site: Path) -> None:
     station = page(site, "stations/dongcheng-qingshi")
     assert "<svg" in station and 'role="img"' in station  # the QR code, as SVG
     assert '<svg class="sgz-chart"' in page(site, "statistics")
+
+
+def test_the_model_is_frozen_out_of_cycle_collections_while_pages_render(tmp_path: Path, monkeypatch) -> None:
+    """What prepare() made is frozen (gc.freeze) while mkdocs renders, with the collector on, and
+    the build leaves the collector as it found it: nothing frozen, still enabled."""
+    seen: list[tuple[int, bool]] = []
+    original = PortalPlugin.on_files
+
+    def on_files(self, files, *, config):
+        seen.append((gc.get_freeze_count(), gc.isenabled()))
+        return original(self, files, config=config)
+
+    monkeypatch.setattr(PortalPlugin, "on_files", on_files)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    assert build(copy_data(tmp_path), tmp_path / "site") == 0
+    [(frozen, enabled)] = seen
+    assert frozen > 10_000 and enabled
+    assert gc.get_freeze_count() == 0 and gc.isenabled()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import datetime as dt
+import gc
 import logging
 import os
 import shutil
@@ -23,6 +24,7 @@ from mkdocs.exceptions import MkDocsException
 
 from sgz_portal.data import markup
 from sgz_portal.data.issues import ERROR, errors, summary
+from sgz_portal.data.memo import Memo
 from sgz_portal.pipeline import Prepared, prepare
 from sgz_portal.site import cache, publish, search, shards
 from sgz_portal.site.cache import Cache
@@ -86,12 +88,37 @@ def base_url_line(base_url: str | None) -> str:
     return f"未填写网站地址 base_url(data/site.yaml):{features}都需要它,填写前不能使用。"
 
 
+@contextmanager
+def frozen_data() -> Iterator[None]:
+    """Within the block, `prepare_frozen` leaves what it made out of Python's cycle collections
+    until the block ends (gc.freeze; gc.unfreeze when done, for a process that builds again)."""
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def prepare_frozen(data_dir: Path, memo: Memo | None) -> Prepared:
+    """prepare() with the cycle collector off, then what it made frozen out of later collections.
+    Reading and checking a province makes millions of objects and next to no garbage, and every
+    collection scanned them all again: 5 s of a 34 s incremental build (issue 11). Frozen, they are
+    also left untouched by the collections of the forks that share them (fewer pages copied)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return prepare(data_dir, memo=memo)
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 def check(data_dir: Path, config_file: Path | None = None) -> int:
     """With the project's mkdocs.yml, files unchanged since the last build or check are not
     parsed again (the build cache's memo)."""
-    with interruptible():
-        prepared = prepare(data_dir, memo=cache.memo(config_file.parent)
-                           if config_file is not None and config_file.is_file() else None)
+    with interruptible(), frozen_data():
+        prepared = prepare_frozen(data_dir, cache.memo(config_file.parent)
+                                  if config_file is not None and config_file.is_file() else None)
         if prepared.portal is not None:
             print(f"判定日期:{prepared.portal.site.as_of}")
             print(base_url_line(prepared.portal.site.base_url))
@@ -209,8 +236,8 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool =
     manifest = cache.manifest_path(config_file.parent / cache.FOLDER, site_dir)
     # The previous site's pages are linked by a fork while the data is read and checked.
     cloned = Clone(site_dir, manifest) if incremental and manifest.is_file() and site_dir.is_dir() else None
-    with interruptible(), markup.remembered(memo) as texts, _closing(cloned):
-        prepared = prepare(data_dir, memo=memo)
+    with interruptible(), frozen_data(), markup.remembered(memo) as texts, _closing(cloned):
+        prepared = prepare_frozen(data_dir, memo)
         if not prepared.ok or prepared.portal is None:
             print("数据有错误,未生成网站,原有的 site/ 保持不变:", file=sys.stderr)
             print("\n".join(str(i) for i in errors(prepared.issues)), file=sys.stderr)
