@@ -14,6 +14,7 @@ import io
 import json
 import re
 import socket
+import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from types import SimpleNamespace
@@ -27,7 +28,7 @@ from referencing.jsonschema import DRAFT4, DRAFT202012
 import sgz_portal.opendata as opendata
 from sgz_portal import pipeline
 from sgz_portal.data import geo
-from sgz_portal.opendata import common, feed
+from sgz_portal.opendata import common, feed, hsds, package
 from sgz_portal.pages import opendata as datapage
 from sgz_portal.pages.views import Views
 
@@ -404,3 +405,16 @@ def test_open_data_json_is_what_json_dumps_writes(value: object, c_encoder: bool
 def test_open_data_json_refuses_what_json_refuses() -> None:
     with pytest.raises(TypeError):
         common._compact({"when": dt.date(2026, 1, 1)})
+
+
+@pytest.mark.parametrize("kind, key", [("station", "nanhu"), ("service", "养老-助餐"), ("feed", ""), ("x", "a:b:c")])
+def test_uid_is_uuid5_of_the_namespace(kind: str, key: str) -> None:
+    assert common.uid(kind, key) == str(uuid.uuid5(common.NAMESPACE, f"{kind}:{key}"))
+
+
+def test_descriptor_types_hsds_fields_as_a_reader_of_the_json_files_would(portal) -> None:
+    """The descriptor takes HSDS field types from the records as made, not from the files read
+    back: the same types, as the records hold only what JSON holds."""
+    records = hsds.tables(portal)
+    assert package._hsds(records) == package._hsds({name: json.loads(common.to_json(rows))
+                                                    for name, rows in records.items()})

@@ -6,7 +6,6 @@ their sizes (pages/opendata.py) and the site layer writes them.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from sgz_portal.data.model import Portal
@@ -35,15 +34,14 @@ def encoded(p: Portal) -> list[tuple[str, bytes]]:
 
 
 def _make(p: Portal) -> Iterator[tuple[str, str]]:
-    published = list(_data(p))
+    hsds_records = hsds.tables(p)  # the descriptor reads their fields' types
+    published = list(_data(p, hsds_records))
     yield from published
-    hsds_records = {name: json.loads(text) for path, text in published
-                    if (name := path.removeprefix("data/hsds/").removesuffix(".json")) in hsds.TABLES}
     descriptor = package.datapackage(p.site, dict(published), hsds_records)
     yield "data/datapackage.json", to_json(descriptor)
 
 
-def _data(p: Portal) -> Iterator[tuple[str, str]]:
+def _data(p: Portal, hsds_records: dict[str, list[dict]]) -> Iterator[tuple[str, str]]:
     for name, rows in (("stations", station_rows(p)), ("services", service_rows(p)),
                        ("projects", project_rows(p)), ("reports", report_rows(p)),
                        ("station_services", station_service_rows(p)), ("project_stations", project_station_rows(p))):
@@ -55,7 +53,7 @@ def _data(p: Portal) -> Iterator[tuple[str, str]]:
         if rows:  # optional inputs: no file when data/ has none
             yield f"data/{name}.json", to_json(rows)
             yield f"data/{name}.csv", to_csv(rows)
-    for name, records in hsds.tables(p).items():
+    for name, records in hsds_records.items():
         yield f"data/hsds/{name}.json", to_json(records)
     if p.projects:  # an OCDS package needs at least one release
         yield "data/ocds.json", to_json(ocds.package(p))
