@@ -11,6 +11,7 @@ from pathlib import Path
 import cbor2
 
 from sgz_portal import cli
+from sgz_portal.site import shards
 from sgz_portal.site.plugin import PortalPlugin
 from tests.sitetext import digest, text_of
 from tests.sitetext import page_html as page
@@ -162,18 +163,24 @@ def test_nothing_is_escaped_twice(site: Path) -> None:
 
 
 def test_the_model_is_frozen_out_of_cycle_collections_while_pages_render(tmp_path: Path, monkeypatch) -> None:
-    """What prepare() made is frozen (gc.freeze) while mkdocs renders, with the collector on, and
-    the build leaves the collector as it found it: nothing frozen, still enabled."""
-    seen: list[tuple[int, bool]] = []
-    original = PortalPlugin.on_files
+    """What prepare() made is frozen (gc.freeze) while mkdocs renders, with the collector on; the
+    collector is off while the search index is made; and the build leaves the collector as it
+    found it: nothing frozen, still enabled."""
+    seen: dict[str, tuple[int, bool]] = {}
+    on_files, index = PortalPlugin.on_files, shards.index
 
-    def on_files(self, files, *, config):
-        seen.append((gc.get_freeze_count(), gc.isenabled()))
-        return original(self, files, config=config)
+    def seeing_files(self, files, *, config):
+        seen["render"] = (gc.get_freeze_count(), gc.isenabled())
+        return on_files(self, files, config=config)
 
-    monkeypatch.setattr(PortalPlugin, "on_files", on_files)
+    def seeing_index(*args, **kwargs):
+        seen["search"] = (gc.get_freeze_count(), gc.isenabled())
+        return index(*args, **kwargs)
+
+    monkeypatch.setattr(PortalPlugin, "on_files", seeing_files)
+    monkeypatch.setattr(shards, "index", seeing_index)
     assert gc.get_freeze_count() == 0 and gc.isenabled()
     assert build(copy_data(tmp_path), tmp_path / "site") == 0
-    [(frozen, enabled)] = seen
-    assert frozen > 10_000 and enabled
+    assert seen["render"][0] > 10_000 and seen["render"][1]
+    assert seen["search"][0] > 10_000 and not seen["search"][1]
     assert gc.get_freeze_count() == 0 and gc.isenabled()

@@ -86,6 +86,7 @@ class Inputs:
         records = {s.source.file for s in ctx.p.stations.values()} | {x.source.file for x in ctx.p.projects.values()}
         shared = "".join(f"{f} {d}\n" for f, d in sorted(self.digests.items()) if f not in records)
         self.shared = hashlib.sha256(shared.encode()).hexdigest()
+        self._seen: dict[tuple[Callable[[Context, str], Read], str], str] = {}
 
     def key(self, spec: PageSpec) -> str | None:
         """A digest of the page's spec and inputs, or None where the page has no inputs (its
@@ -93,7 +94,15 @@ class Inputs:
         read = KINDS.get(spec.kind)
         if read is None or not self.digests:
             return None
-        stations, projects, values = read(self.ctx, spec.key)
-        lines = "".join([*(f"{s} {self.records[s]}\n" for s in stations),
-                         *(f"{f} {self.digests[f]}\n" for f in sorted(set(projects)))])
-        return hashlib.sha256(f"{spec!r}\n{self.shared}\n{lines}{values!r}".encode()).hexdigest()
+        return hashlib.sha256(f"{spec!r}\n{self.shared}\n{self._named(read, spec.key)}".encode()).hexdigest()
+
+    def _named(self, read: Callable[[Context, str], Read], key: str) -> str:
+        """What `read` reads for `key`, written out; kept, as a station's page and its poster
+        read the same."""
+        named = self._seen.get((read, key))
+        if named is None:
+            stations, projects, values = read(self.ctx, key)
+            named = "".join([*(f"{s} {self.records[s]}\n" for s in stations),
+                             *(f"{f} {self.digests[f]}\n" for f in sorted(set(projects))), repr(values)])
+            self._seen[(read, key)] = named
+        return named

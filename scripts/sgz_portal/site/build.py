@@ -98,19 +98,29 @@ def frozen_data() -> Iterator[None]:
         gc.unfreeze()
 
 
+@contextmanager
+def collector_off() -> Iterator[None]:
+    """Python's cycle collector off within the block, for work that makes millions of objects and
+    no reference cycles: each collection would scan them all again, and find nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def prepare_frozen(data_dir: Path, memo: Memo | None) -> Prepared:
     """prepare() with the cycle collector off, then what it made frozen out of later collections.
     Reading and checking a province makes millions of objects and next to no garbage, and every
     collection scanned them all again: 5 s of a 34 s incremental build (issue 11). Frozen, they are
     also left untouched by the collections of the forks that share them (fewer pages copied)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return prepare(data_dir, memo=memo)
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
+    with collector_off():
+        try:
+            return prepare(data_dir, memo=memo)
+        finally:
+            gc.freeze()
 
 
 def check(data_dir: Path, config_file: Path | None = None) -> int:
@@ -197,8 +207,9 @@ def _render(prepared: Prepared, data_dir: Path, out: Path, config_file: Path,
         reused.stamp_pages(out, plugin.placed)
     if reused is None or not reused.reuse_search(out):
         store = reused.search_store if reused is not None else None
-        taken = shards.index(out, store, reuse=reused is not None and reused.warm,
-                             files=reused.html if reused is not None else None)
+        with collector_off():  # the index chunks decoded are lists of numbers (3 s of a province's edit)
+            taken = shards.index(out, store, reuse=reused is not None and reused.warm,
+                                 files=reused.html if reused is not None else None)
         if reused is not None:
             reused.indexed(out, taken)
     return reused

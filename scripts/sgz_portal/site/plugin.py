@@ -264,14 +264,16 @@ class PortalPlugin(BasePlugin):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         state = self._require()
         rendered = set(nav_paths(config.nav)) | linked_pages(files)
+        written = files.src_uris
         made = [spec for spec in specs.page_specs(state.portal, state.views.standins)
-                if files.get_file_from_path(spec.src_uri) is None]  # a hand-written page in content/ wins
+                if spec.src_uri not in written]  # a hand-written page in content/ wins
+        addresses = {spec.src_uri: page_address(config, spec.src_uri) for spec in made}
         # The open data page's view (its files' sizes) waits for the open data: it is always
         # rendered, and last (mkdocs renders pages in the order of `files`).
         keeps = {spec.src_uri: None if spec.src_uri in rendered or spec.kind == "opendata"
-                 else self._kept(spec, page_address(config, spec.src_uri)[0]) for spec in made}
+                 else self._kept(spec, addresses[spec.src_uri][0]) for spec in made}
         templates = specs.specific_templates(state.overrides)
-        reused: dict[str, Path] = {}
+        reused: dict[str, str] = {}
         for spec in sorted(made, key=lambda spec: spec.kind == "opendata"):
             kept = keeps[spec.src_uri]
             if kept is None:  # rendered (its key, if _kept computed it, is recorded once written)
@@ -279,7 +281,7 @@ class PortalPlugin(BasePlugin):
                 files.append(File.generated(config, spec.src_uri, content=stub))
                 state.pages[spec.src_uri] = spec
                 continue
-            dest, url = page_address(config, spec.src_uri)
+            dest, url = addresses[spec.src_uri]
             reused[dest] = kept
             if spec.kind not in NOT_IN_SITEMAP:
                 state.urls.append(url)
@@ -290,7 +292,7 @@ class PortalPlugin(BasePlugin):
         # events: most of an incremental build's time went there).
         for dest, kept in reused.items():
             if dest not in state.placed:
-                files.append(KeptPage.generated(config, dest, abs_src_path=str(kept)))
+                files.append(KeptPage.generated(config, dest, abs_src_path=kept))
         self._write_ahead(state, files, Path(config.site_dir))
         self._draw_ahead(state)
         for uri, source, photo in attachments(state.data_dir, state.portal):
@@ -348,7 +350,7 @@ class PortalPlugin(BasePlugin):
         env.autoescape = True
         return env
 
-    def _kept(self, spec: specs.PageSpec, dest: str) -> Path | None:
+    def _kept(self, spec: specs.PageSpec, dest: str) -> str | None:
         """In an incremental build, the previous build's file of this page if its inputs
         (pages/inputs.py) or else its key (spec and view) are the recorded ones and the file is
         intact (site/cache.py). The key is kept for on_page_context otherwise, so that a page
