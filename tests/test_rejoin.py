@@ -98,6 +98,11 @@ def test_random_edits_rejoin_to_a_full_joins_bytes(tmp_path: Path, monkeypatch: 
         return write_chunk(*args)
 
     read: list[bytes] = []  # the recorded light words read (rejoin.Light), each time
+    read_back: list[Path] = []  # chunk files of the join being made, read by it
+    read_index_file = search.read_index_file
+    monkeypatch.setattr(search, "read_index_file",
+                        lambda path: (read_back.append(path) if site / search.BUNDLE / "index" in path.parents else None)
+                        or read_index_file(path))
     light_iter = rejoin.Light.__iter__
     monkeypatch.setattr(rejoin.Light, "__iter__", lambda light: read.append(light.blob) or light_iter(light))
     senders = 0
@@ -117,6 +122,7 @@ def test_random_edits_rejoin_to_a_full_joins_bytes(tmp_path: Path, monkeypatch: 
         monkeypatch.setattr(shards, "_join_words", _no_full_join)
         written.clear()
         read.clear()
+        read_back.clear()
         monkeypatch.setattr(chunks, "write_chunk", counted)
         _incremental_index(site, store)
         if small:  # the chunks whose light words were sent before and are again: not read (rejoin.finish)
@@ -124,6 +130,7 @@ def test_random_edits_rejoin_to_a_full_joins_bytes(tmp_path: Path, monkeypatch: 
             sources = chunks.light_sources([[c.first, c.last] for c in joined])
             senders = max(senders, len({m for sent in sources.values() for m, _ in sent}))
             assert len(read) <= senders // 4, f"round {round_}: {len(read)} of {senders} chunks' light words read"
+        assert not read_back, f"round {round_}: the join read back the chunks it wrote: {read_back}"
         monkeypatch.setattr(shards, "_join_words", full_join)
         monkeypatch.setattr(chunks, "write_chunk", write_chunk)
         assert digest(site / search.BUNDLE) == _full_index(site, tmp_path / "full"), f"round {round_}"

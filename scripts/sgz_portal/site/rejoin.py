@@ -46,6 +46,9 @@ class Chunk:
     digest: str = ""  # of those copies, entries included
     light_id: str = ""  # SHA-256 of its light words as recorded (_blob), once known
     sources: str = ""  # what its copies were made from: the light_id and piece of each chunk sending them
+    # fresh from _recut: its own words, as its file holds them (not recorded), so that finish adds
+    # copies without decoding the file it has just written (3 s of a province's phone edit)
+    words: list[Any] | None = dataclasses.field(default=None, repr=False, compare=False)
 
 
 class Light:
@@ -235,7 +238,7 @@ def _cut_from(d: int, old: list[Chunk], starting: dict[str, int], cuts: list[str
 
 
 def _fresh(batch: list[Any], folder: Path, lang: str) -> Chunk:
-    return Chunk(*chunks.write_chunk(batch, folder, lang))
+    return Chunk(*chunks.write_chunk(batch, folder, lang), words=batch)
 
 
 def finish(cut: list[Chunk], folder: Path, lang: str, kept_from: Path | None) -> list[list[str]]:
@@ -270,7 +273,7 @@ def finish(cut: list[Chunk], folder: Path, lang: str, kept_from: Path | None) ->
         if chunk.fresh:
             if copies:
                 path = folder / f"{chunk.file}.pf_index"
-                own = search.read_index_file(path)[0]
+                own = search.read_index_file(path)[0] if chunk.words is None else chunk.words
                 path.unlink()
                 chunk.file = chunks.with_copies(own, copies, folder, lang)
         elif digest == chunk.digest and kept_from is not None:
@@ -281,6 +284,7 @@ def finish(cut: list[Chunk], folder: Path, lang: str, kept_from: Path | None) ->
             own = [w for w in search.read_index_file(kept_from / f"{chunk.file}.pf_index")[0] if w[0] not in received]
             chunk.file = chunks.with_copies(own, copies, folder, lang)
         chunk.fresh, chunk.copied, chunk.digest, chunk.sources = False, sorted(copies), digest, made_from
+        chunk.words = None
     return [[*pair, chunk.file] for pair, chunk in zip(ranges, cut)]
 
 
