@@ -238,7 +238,8 @@ def _cut_from(d: int, old: list[Chunk], starting: dict[str, int], cuts: list[str
 
 
 def _fresh(batch: list[Any], folder: Path, lang: str) -> Chunk:
-    return Chunk(*chunks.write_chunk(batch, folder, lang), words=batch)
+    first, last, file, light = chunks.write_chunk(batch, folder, lang)
+    return Chunk(first, last, file, light, words=batch)
 
 
 def finish(cut: list[Chunk], folder: Path, lang: str, kept_from: Path | None) -> list[list[str]]:
