@@ -8,6 +8,7 @@ test/app.js: the point 116.404, 39.915 in Beijing through every conversion).
 from __future__ import annotations
 
 import json
+import random
 from types import SimpleNamespace
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -166,3 +167,18 @@ def test_nearest_points_are_wgs84_rounded_and_sorted(demo) -> None:
 
 def test_nearest_points_file_is_published(demo) -> None:
     assert "data/stations.geo.json" in dict(opendata.files(demo))
+
+
+def test_the_inverse_stops_early_only_where_ten_steps_give_the_same() -> None:
+    """gcj02_to_wgs84 stops once a step changes nothing: the same floats as all ten steps."""
+    def ten_steps(lat: float, lng: float) -> tuple[float, float]:
+        wlat, wlng = lat, lng
+        for _ in range(10):
+            glat, glng = geo.wgs84_to_gcj02(wlat, wlng)
+            wlat, wlng = wlat + (lat - glat), wlng + (lng - glng)
+        return wlat, wlng
+
+    rng = random.Random(7)
+    for _ in range(20_000):
+        lat, lng = rng.uniform(18.0, 53.0), rng.uniform(73.0, 135.0)
+        assert geo.gcj02_to_wgs84(lat, lng) == ten_steps(lat, lng), (lat, lng)

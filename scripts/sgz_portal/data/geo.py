@@ -58,13 +58,17 @@ def wgs84_to_gcj02(lat: float, lng: float) -> tuple[float, float]:
 
 
 def gcj02_to_wgs84(lat: float, lng: float) -> tuple[float, float]:
-    """Inverse by fixed-point iteration (error well under 1 cm)."""
+    """Inverse by fixed-point iteration (error well under 1 cm). It stops early where a step
+    changes nothing, as every later one would change nothing either (usually after 4 of the 10)."""
     if _outside_china(lat, lng):
         return lat, lng
     wlat, wlng = lat, lng
     for _ in range(10):
         glat, glng = wgs84_to_gcj02(wlat, wlng)
-        wlat, wlng = wlat + (lat - glat), wlng + (lng - glng)
+        step = wlat + (lat - glat), wlng + (lng - glng)
+        if step == (wlat, wlng):
+            break
+        wlat, wlng = step
     return wlat, wlng
 
 
