@@ -418,3 +418,10 @@ def test_descriptor_types_hsds_fields_as_a_reader_of_the_json_files_would(portal
     records = hsds.tables(portal)
     assert package._hsds(records) == package._hsds({name: json.loads(common.to_json(rows))
                                                     for name, rows in records.items()})
+
+
+def test_an_hsds_field_is_typed_by_its_first_value_in_the_order_fields_first_appear() -> None:
+    rows = [{"id": "a"}, {"id": "b", "x": 2.5}, {"id": "c", "x": "s", "y": [1]}, {"y": {}, "z": True}]
+    [resource] = package._hsds({"services": rows})
+    assert [(f["name"], f["type"]) for f in resource["schema"]["fields"]] == [
+        ("id", "string"), ("x", "number"), ("y", "array"), ("z", "boolean")]
