@@ -148,3 +148,23 @@ def test_files_read_by_a_fork_are_those_read_here(tmp_path: Path, monkeypatch: p
         assert any(i.code.startswith("yaml") for i in here[1])
     pids = set(log.read_text(encoding="utf-8").split())
     assert str(os.getpid()) in pids and len(pids) > 1
+
+
+def test_what_the_memo_has_is_taken_here_not_handed_back_by_a_fork(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only files the memo does not know go to the fork: a fork reading memo entries would hand
+    back through a pipe what this process reads as fast. The same records either way."""
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    memo = Memo(tmp_path / "memo", "test")
+    monkeypatch.setattr(load, "PARALLEL_FILES", 1)
+    first = _loaded(data, memo)
+    forks: list[int] = []
+    real = forked.Forked
+
+    def counted(work):  # type: ignore[no-untyped-def]
+        forks.append(1)
+        return real(work)
+    monkeypatch.setattr(forked, "Forked", counted)
+    again = _loaded(data, Memo(tmp_path / "memo", "test"))
+    assert again[:2] == first[:2] and not forks
