@@ -40,9 +40,10 @@ from typing import Any
 from sgz_portal.site import children, chunks, rejoin, search
 from sgz_portal.site.search import SearchIndexError
 
-# Pages per shard: pagefind took 420 MB and 2.7 s on a province's shard of 2,700 pages (with 4,700
-# unindexed files besides, 500 MB and 3.7 s); two run at once beside the build's 1.7 GB.
-SHARD_FILES = 3_000
+# Pages per shard: an edit indexes its page's whole shard again, and pagefind took 3.2 s on a
+# province's shard of 2,900 pages, 1.25 s on one of 1,000 (420 MB at 2,700 pages; two run at once
+# beside the build's 1.8 GB). Smaller shards cost a full build a little more: 38 pagefind runs, not 13.
+SHARD_FILES = 1_000
 PARALLEL = max(1, min(2, os.cpu_count() or 1))
 JOIN_PARTS = 2  # word ranges joined side by side; fixed, so that the index is the same on any machine
 ENTRY = "pagefind-entry.json"
