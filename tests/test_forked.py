@@ -3,6 +3,7 @@ made while the build decides which pages to reuse. The value is the same as made
 child that fails or is no longer wanted leaves nothing behind."""
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import threading
@@ -45,6 +46,12 @@ def test_the_work_is_done_by_another_process() -> None:
     here = os.getpid()
     assert Forked(os.getpid).result() not in (here, None)
     assert Forked(lambda: [("data/a.csv", "编号\n1\n")] * 3).result() == [("data/a.csv", "编号\n1\n")] * 3
+
+
+def test_the_child_works_without_the_cycle_collector_and_this_process_keeps_its_own() -> None:
+    pid, collecting = Forked(lambda: (os.getpid(), gc.isenabled())).result()
+    assert pid != os.getpid() and collecting is False
+    assert gc.isenabled()
 
 
 def test_a_child_that_fails_leaves_the_work_to_this_process() -> None:

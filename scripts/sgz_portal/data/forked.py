@@ -9,6 +9,7 @@ then done in this process when its value is asked for. Either way the value is t
 """
 from __future__ import annotations
 
+import gc
 import marshal
 import os
 import signal
@@ -37,6 +38,10 @@ class Forked:
         pid = os.fork()
         if pid == 0:  # the child: never returns into the build
             code = 1
+            # Its work makes many objects and no cycles, and all it holds goes when it exits: the
+            # cycle collector would only scan them (1 s of a province's open data, which the
+            # build waits for).
+            gc.disable()
             try:
                 os.close(self._read)
                 with os.fdopen(write, "wb") as out:
