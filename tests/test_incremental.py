@@ -549,3 +549,9 @@ def test_an_incremental_build_keeps_the_texts_of_the_pages_it_reused(project: Pa
     edit(project / "data", ADDED_BRIEF[0], "补发五月简报", "补发五月份简报")
     build(project, "site", "--full")
     assert remembered() == full | {summary.replace("补发五月简报", "补发五月份简报")}
+
+
+def test_the_readmes_give_the_shard_size_the_code_uses() -> None:
+    size = f"{shards.SHARD_FILES:,}"
+    assert f"more than {size} such pages is indexed in shards" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"a site of up to {size} such pages" in (ROOT / "bench" / "README.md").read_text(encoding="utf-8")
