@@ -95,3 +95,14 @@ def test_search_phase_times_each_step_and_makes_the_same_index(demo_site: Path, 
     assert all(value > 0 for value in seconds.values()) and seconds["total"] >= seconds["join"]
     assert (site / BUNDLE / "pagefind-entry.json").read_bytes() == before
     assert shards.join is join  # the timed steps are put back
+
+
+def test_the_first_build_is_a_full_one_whatever_the_cache_holds(tmp_path: Path, monkeypatch) -> None:
+    """A second `make bench` in one checkout finds the first one's memo of the same files (the
+    same seed): its first build is asked to be a full one, or it would time the memo."""
+    calls: list[tuple[str, ...]] = []
+    real = run._build
+    monkeypatch.setattr(run, "_build", lambda *args: calls.append(args[4:]) or real(*args))
+    monkeypatch.setattr(run, "search_weight", lambda site: None)
+    run.measure(20, tmp_path, seed=1, preset="province", compare=False, incremental=False)
+    assert calls == [("--full",)]
