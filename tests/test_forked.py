@@ -175,3 +175,19 @@ def test_what_the_memo_has_is_taken_here_not_handed_back_by_a_fork(tmp_path: Pat
     monkeypatch.setattr(forked, "Forked", counted)
     again = _loaded(data, Memo(tmp_path / "memo", "test"))
     assert again[:2] == first[:2] and not forks
+
+
+@pytest.mark.parametrize("reading", [False, True])
+def test_each_file_is_read_and_hashed_once_when_the_memo_cannot_help(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     reading: bool) -> None:
+    """A full build (a memo that only records) hashes each data file once; so does one that finds
+    every file in the memo."""
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    load.load(data, Memo(tmp_path / "memo", "test"))  # every file in the memo
+    contents = {path.read_bytes() for path in data.rglob("*.yaml")}
+    hashed: list[bytes] = []
+    real = load.memo_digest
+    monkeypatch.setattr(load, "memo_digest", lambda b: (hashed.append(b) if b in contents else None) or real(b))
+    load.load(data, Memo(tmp_path / "memo", "test", read=reading))
+    assert len(hashed) == len(list(data.rglob("*.yaml")))

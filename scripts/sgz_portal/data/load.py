@@ -409,7 +409,10 @@ def _remembered(path: Path, rel: str, memo: Memo) -> tuple[Document | None, list
         digest = memo_digest(path.read_bytes())
     except OSError:
         return None
-    kept = memo.get(memo.key("read", rel, digest))
+    return _from_memo(memo.get(memo.key("read", rel, digest)), rel, digest)
+
+
+def _from_memo(kept: Any, rel: str, digest: str) -> tuple[Document | None, list[Issue]] | None:
     if kept is None:
         return None
     present, data, lines, found, records = kept
@@ -418,14 +421,14 @@ def _remembered(path: Path, rel: str, memo: Memo) -> tuple[Document | None, list
 
 def read_memoized(path: Path, rel: str, memo: Memo) -> tuple[Document | None, list[Issue]]:
     """read_document, or what it gave for these very bytes last time."""
-    known = _remembered(path, rel, memo)
-    if known is not None:
-        return known
     try:
         digest = memo_digest(path.read_bytes())
     except OSError:
         return read_document(path, rel)
     key = memo.key("read", rel, digest)
+    known = _from_memo(memo.get(key), rel, digest)
+    if known is not None:
+        return known
     doc, problems = read_document(path, rel)
     if doc is not None:
         doc.digest, doc.records = digest, record_digests(doc.data)
@@ -492,7 +495,7 @@ def _read_files(files: list[tuple[Path, str]], memo: Memo | None) -> list[_Read]
     """read_document (or read_memoized) of each file, in order. What the memo has is taken from it
     here: a fork would only hand it back through a pipe, which cost a province's incremental build
     1.3 s of waiting for its half. Of the other files, the later half by a fork (_parse_files)."""
-    if memo is None:
+    if memo is None or not memo.read:  # nothing to take from it (a full build)
         return _parse_files(files, memo)
     known = {n: hit for n, (path, rel) in enumerate(files) if (hit := _remembered(path, rel, memo)) is not None}
     parsed = iter(_parse_files([f for n, f in enumerate(files) if n not in known], memo))
