@@ -89,16 +89,6 @@ def base_url_line(base_url: str | None) -> str:
 
 
 @contextmanager
-def frozen_data() -> Iterator[None]:
-    """Within the block, `prepare_frozen` leaves what it made out of Python's cycle collections
-    until the block ends (gc.freeze; gc.unfreeze when done, for a process that builds again)."""
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-@contextmanager
 def collector_off() -> Iterator[None]:
     """Python's cycle collector off within the block, for work that makes millions of objects and
     no reference cycles: each collection would scan them all again, and find nothing."""
@@ -111,29 +101,33 @@ def collector_off() -> Iterator[None]:
             gc.enable()
 
 
-def prepare_frozen(data_dir: Path, memo: Memo | None) -> Prepared:
-    """prepare() with the cycle collector off, then what it made frozen out of later collections.
-    Reading and checking a province makes millions of objects and next to no garbage, and every
-    collection scanned them all again: 5 s of a 34 s incremental build (issue 11). Frozen, they are
-    also left untouched by the collections of the forks that share them (fewer pages copied)."""
-    with collector_off():
-        try:
-            return prepare(data_dir, memo=memo)
-        finally:
+@contextmanager
+def prepared_frozen(data_dir: Path, memo: Memo | None) -> Iterator[Prepared]:
+    """prepare() with the cycle collector off; what it made stays frozen out of later collections
+    (gc.freeze) until the block ends (gc.unfreeze, for a process that builds again). Reading and
+    checking a province makes millions of objects and next to no garbage, and every collection
+    scanned them all again: 5 s of a 34 s incremental build (issue 11). Frozen, they are also left
+    untouched by the collections of the forks that share them (fewer pages copied)."""
+    try:
+        with collector_off():
+            prepared = prepare(data_dir, memo=memo)
             gc.freeze()
+        yield prepared
+    finally:
+        gc.unfreeze()
 
 
 def check(data_dir: Path, config_file: Path | None = None) -> int:
     """With the project's mkdocs.yml, files unchanged since the last build or check are not
     parsed again (the build cache's memo)."""
-    with interruptible(), frozen_data():
-        prepared = prepare_frozen(data_dir, cache.memo(config_file.parent)
-                                  if config_file is not None and config_file.is_file() else None)
-        if prepared.portal is not None:
-            print(f"判定日期:{prepared.portal.site.as_of}")
-            print(base_url_line(prepared.portal.site.base_url))
-        print(grouped(prepared))
-        return 1 if errors(prepared.issues) else 0
+    with interruptible():
+        memo = cache.memo(config_file.parent) if config_file is not None and config_file.is_file() else None
+        with prepared_frozen(data_dir, memo) as prepared:
+            if prepared.portal is not None:
+                print(f"判定日期:{prepared.portal.site.as_of}")
+                print(base_url_line(prepared.portal.site.base_url))
+            print(grouped(prepared))
+            return 1 if errors(prepared.issues) else 0
     print(INTERRUPTED_CHECK, file=sys.stderr)
     return INTERRUPTED_EXIT
 
@@ -247,8 +241,8 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool =
     manifest = cache.manifest_path(config_file.parent / cache.FOLDER, site_dir)
     # The previous site's pages are linked by a fork while the data is read and checked.
     cloned = Clone(site_dir, manifest) if incremental and manifest.is_file() and site_dir.is_dir() else None
-    with interruptible(), frozen_data(), markup.remembered(memo) as texts, _closing(cloned):
-        prepared = prepare_frozen(data_dir, memo)
+    with (interruptible(), markup.remembered(memo) as texts, _closing(cloned),
+          prepared_frozen(data_dir, memo) as prepared):
         if not prepared.ok or prepared.portal is None:
             print("数据有错误,未生成网站,原有的 site/ 保持不变:", file=sys.stderr)
             print("\n".join(str(i) for i in errors(prepared.issues)), file=sys.stderr)
