@@ -461,12 +461,12 @@ def test_a_full_build_reuses_nothing_but_seeds_the_next_incremental_one(project:
 KEYS = """
 import sys
 from pathlib import Path
-from sgz_portal import opendata, pipeline
+from sgz_portal import pipeline
 from sgz_portal.pages import specs
 from sgz_portal.pages.views import Views
 from sgz_portal.site.cache import page_key
 prepared = pipeline.prepare(Path(sys.argv[1]))
-views = Views(prepared.portal, prepared.issues, opendata.files(prepared.portal))
+views = Views(prepared.portal, prepared.issues)
 for spec in specs.page_specs(prepared.portal):
     view = repr(views.view(spec.kind, spec.key))
     assert " at 0x" not in view, (spec.src_uri, view)

@@ -379,7 +379,7 @@ def test_a_portal_without_projects_publishes_no_empty_package(portal) -> None:
     root = ET.fromstring(files["data/feed.xml"].encode("utf-8"))
     assert root.findall(f"{ATOM}entry") == []
     assert root.findtext(f"{ATOM}updated") == f"{portal.site.as_of.isoformat()}T00:00:00+08:00"
-    view = datapage.view(SimpleNamespace(p=bare, exports=opendata.encoded(bare)))
+    view = datapage.view(SimpleNamespace(p=bare, exports=[(path, len(data)) for path, data in opendata.encoded(bare)]))
     assert "data/ocds.json" not in {d.url for s in view.sections for ds in s.datasets for d in ds.downloads}
 
 
@@ -416,12 +416,12 @@ def test_descriptor_types_hsds_fields_as_a_reader_of_the_json_files_would(portal
     """The descriptor takes HSDS field types from the records as made, not from the files read
     back: the same types, as the records hold only what JSON holds."""
     records = hsds.tables(portal)
-    assert package._hsds(records) == package._hsds({name: json.loads(common.to_json(rows))
+    assert package.hsds_resources(records) == package.hsds_resources({name: json.loads(common.to_json(rows))
                                                     for name, rows in records.items()})
 
 
 def test_an_hsds_field_is_typed_by_its_first_value_in_the_order_fields_first_appear() -> None:
     rows = [{"id": "a"}, {"id": "b", "x": 2.5}, {"id": "c", "x": "s", "y": [1]}, {"y": {}, "z": True}]
-    [resource] = package._hsds({"services": rows})
+    [resource] = package.hsds_resources({"services": rows})
     assert [(f["name"], f["type"]) for f in resource["schema"]["fields"]] == [
         ("id", "string"), ("x", "number"), ("y", "array"), ("z", "boolean")]

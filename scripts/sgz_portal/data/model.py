@@ -7,6 +7,7 @@ station...), computed here once so that no template ever walks all pages.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -528,6 +529,17 @@ def _digests(raw: RawData) -> dict[str, str]:
             *raw.stations, *raw.projects, *raw.plans]
     digests = {doc.file: doc.digest for doc in docs if doc is not None}
     return digests if all(digests.values()) else {}
+
+
+def shared_digest(p: Portal) -> str:
+    """A digest of the data files that hold no station or project record (site, regions, services,
+    agencies, resources, rules, plans): what every page and open data file may read ('' without
+    digests)."""
+    if not p.digests:
+        return ""
+    records = {s.source.file for s in p.stations.values()} | {x.source.file for x in p.projects.values()}
+    shared = "".join(f"{f} {d}\n" for f, d in sorted(p.digests.items()) if f not in records)
+    return hashlib.sha256(shared.encode()).hexdigest()
 
 
 def _record_digests(raw: RawData) -> dict[str, str]:

@@ -2,13 +2,20 @@
 Frictionless data package that describes them).
 
 `files()` is the one list of what a build publishes there; the page data/ shows
-their sizes (pages/opendata.py) and the site layer writes them.
+their sizes (pages/opendata.py) and the site layer writes them (site/exports.py).
+
+The files are made in parts, each from the records it names (`Part.reads`): a station's phone
+changed makes the station files again, not the 80 MB made from the projects, and a report added
+the reverse. The descriptor is made last from what the parts tell of their files (`Made.facts`),
+so that a part taken from the previous build need not be made to describe it.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
-from sgz_portal.data.model import Portal
+from sgz_portal.data.model import Portal, shared_digest
 from sgz_portal.opendata import feed, hsds, ocds, package, resources
 from sgz_portal.opendata.common import to_csv, to_json
 from sgz_portal.opendata.tables import (
@@ -21,41 +28,110 @@ from sgz_portal.opendata.tables import (
     station_service_rows,
 )
 
+DESCRIPTOR = "data/datapackage.json"
+
+
+@dataclass
+class Made:
+    """A part's files, and what the descriptor says of them (plain values: kept as JSON)."""
+
+    files: list[tuple[str, str]]  # (site path, text)
+    facts: dict[str, Any] = field(default_factory=dict)  # rows: tables with rows; hsds: their resources
+
+
+@dataclass(frozen=True)
+class Part:
+    """Open data files made together from the same records."""
+
+    name: str
+    make: Callable[[Portal], Made]
+    # What the part reads besides the shared files, written out; None: not known, always made.
+    reads: Callable[[Portal], str | None]
+
+
+def _tables(named: Iterable[tuple[str, list[dict]]], optional: bool = False) -> Made:
+    made = Made([], {"rows": []})
+    for name, rows in named:
+        if optional and not rows:  # optional inputs: no file when data/ has none
+            continue
+        made.files += [(f"data/{name}.json", to_json(rows)), (f"data/{name}.csv", to_csv(rows))]
+        if rows:
+            made.facts["rows"].append(name)
+    return made
+
+
+def _stations(p: Portal) -> Made:
+    made = _tables((("stations", station_rows(p)), ("services", service_rows(p)),
+                    ("station_services", station_service_rows(p))))
+    records = hsds.tables(p)
+    made.files += [(f"data/hsds/{name}.json", to_json(rows)) for name, rows in records.items()]
+    made.facts["hsds"] = package.hsds_resources(records)
+    made.files.append(("data/stations.geo.json", nearest_json(p)))
+    return made
+
+
+def _stations_read(p: Portal) -> str | None:
+    """Every station record (the services and agencies are shared files)."""
+    if not p.record_digests:
+        return None
+    return "".join(f"{sid} {p.record_digests[sid]}\n" for sid in sorted(p.stations))
+
+
+def _projects(p: Portal) -> Made:
+    made = _tables((("projects", project_rows(p)), ("reports", report_rows(p)),
+                    ("project_stations", project_station_rows(p))))
+    if p.projects:  # an OCDS package needs at least one release
+        made.files.append(("data/ocds.json", to_json(ocds.package(p))))
+    made.files.append(("data/feed.xml", feed.atom(p)))
+    return made
+
+
+def _projects_read(p: Portal) -> str | None:
+    """Every project file, and the name of each station a project serves (OCDS items name them)."""
+    if not p.digests:
+        return None
+    served = sorted({sid for x in p.projects.values() for sid in x.stations})
+    return ("".join(f"{x.source.file} {p.digests[x.source.file]}\n" for x in p.projects.values())
+            + "".join(f"{sid} {p.stations[sid].name}\n" for sid in served))
+
+
+def _resources(p: Portal) -> Made:
+    return _tables((("plans", resources.plan_rows(p)), ("community_orgs", resources.org_rows(p)),
+                    ("volunteer_teams", resources.team_rows(p)), ("funds", resources.fund_rows(p)),
+                    ("fund_ledger", resources.ledger_rows(p))), optional=True)
+
+
+PARTS = (Part("stations", _stations, _stations_read),
+         Part("projects", _projects, _projects_read),
+         Part("resources", _resources, lambda p: None))  # small, and they name stations: always made
+
+
+def inputs(p: Portal, part: Part) -> str | None:
+    """Everything `part` is made from, written out (the site layer adds the code), or None."""
+    reads = part.reads(p)
+    if reads is None:
+        return None
+    return f"{part.name}\n{p.site!r}\n{shared_digest(p)}\n{reads}"
+
+
+def descriptor(p: Portal, made: Iterable[Made]) -> tuple[str, str]:
+    """data/datapackage.json, from what every part made."""
+    rows: set[str] = set()
+    hsds_resources: list[dict] = []
+    present: set[str] = set()
+    for m in made:
+        rows.update(m.facts.get("rows", []))
+        hsds_resources += m.facts.get("hsds", [])
+        present.update(path for path, _ in m.files)
+    return DESCRIPTOR, to_json(package.datapackage(p.site, rows, present, hsds_resources))
+
 
 def files(p: Portal) -> list[tuple[str, str]]:
     """(site path, text) of every open data file, in a stable order."""
-    return list(_make(p))
+    made = [part.make(p) for part in PARTS]
+    return [f for m in made for f in m.files] + [descriptor(p, made)]
 
 
 def encoded(p: Portal) -> list[tuple[str, bytes]]:
-    """files(), as the bytes written: a province's 80 MB of them came back from the fork that makes
-    them (site/plugin.py) as text in 1.3 s, to be encoded twice more (sizes, writing)."""
+    """files(), as the bytes written."""
     return [(path, text.encode("utf-8")) for path, text in files(p)]
-
-
-def _make(p: Portal) -> Iterator[tuple[str, str]]:
-    hsds_records = hsds.tables(p)  # the descriptor reads their fields' types
-    published = list(_data(p, hsds_records))
-    yield from published
-    descriptor = package.datapackage(p.site, dict(published), hsds_records)
-    yield "data/datapackage.json", to_json(descriptor)
-
-
-def _data(p: Portal, hsds_records: dict[str, list[dict]]) -> Iterator[tuple[str, str]]:
-    for name, rows in (("stations", station_rows(p)), ("services", service_rows(p)),
-                       ("projects", project_rows(p)), ("reports", report_rows(p)),
-                       ("station_services", station_service_rows(p)), ("project_stations", project_station_rows(p))):
-        yield f"data/{name}.json", to_json(rows)
-        yield f"data/{name}.csv", to_csv(rows)
-    for name, rows in (("plans", resources.plan_rows(p)), ("community_orgs", resources.org_rows(p)),
-                       ("volunteer_teams", resources.team_rows(p)), ("funds", resources.fund_rows(p)),
-                       ("fund_ledger", resources.ledger_rows(p))):
-        if rows:  # optional inputs: no file when data/ has none
-            yield f"data/{name}.json", to_json(rows)
-            yield f"data/{name}.csv", to_csv(rows)
-    for name, records in hsds_records.items():
-        yield f"data/hsds/{name}.json", to_json(records)
-    if p.projects:  # an OCDS package needs at least one release
-        yield "data/ocds.json", to_json(ocds.package(p))
-    yield "data/feed.xml", feed.atom(p)
-    yield "data/stations.geo.json", nearest_json(p)

@@ -109,13 +109,13 @@ def _schema(fields: list[tuple[str, str, str]], key: str | list[str],
     return schema
 
 
-def _tables(published: dict[str, str]) -> list[dict]:
+def _tables(rows: set[str]) -> list[dict]:
     """The plain tables that have rows (an empty CSV has not even a header to check)."""
     out = []
     for suffix, fmt, media in (("", "csv", "text/csv"), ("-json", "json", "application/json")):
         for name, (title, fields, key, refs) in TABLES.items():
             path = f"{name}.{fmt}"
-            if not published.get(f"data/{name}.csv", "").lstrip("\ufeff"):
+            if name not in rows:
                 continue
             resource = {"name": name + suffix, "title": title, "path": path, "format": fmt, "mediatype": media,
                         "encoding": "utf-8-sig" if fmt == "csv" else "utf-8", "profile": "tabular-data-resource",
@@ -124,7 +124,7 @@ def _tables(published: dict[str, str]) -> list[dict]:
     return out
 
 
-def _hsds(records: dict[str, list[dict]]) -> list[dict]:
+def hsds_resources(records: dict[str, list[dict]]) -> list[dict]:
     """One tabular resource per HSDS table: field types from the values, ids as keys."""
     out = []
     for name, rows in records.items():
@@ -146,7 +146,7 @@ def _hsds_name(table: str) -> str:
     return "hsds-" + table.replace("_", "-")
 
 
-def _other(published: dict[str, str]) -> list[dict]:
+def _other(published: set[str]) -> list[dict]:
     out = []
     if "data/stations.geo.json" in published:
         out.append({"name": "stations-geo", "title": "站点坐标(WGS-84)", "path": "stations.geo.json",
@@ -174,8 +174,9 @@ def _keyed(resource: dict) -> dict:
     return resource
 
 
-def datapackage(site: Site, published: dict[str, str], hsds_records: dict[str, list[dict]]) -> dict:
-    """The descriptor of data/datapackage.json for the files in `published` (site path -> text)."""
+def datapackage(site: Site, rows: set[str], published: set[str], hsds: list[dict]) -> dict:
+    """The descriptor of data/datapackage.json: the plain tables in `rows` (those with rows), the
+    HSDS resources `hsds` (hsds_resources) and the other files in `published` (site paths)."""
     home = absolute(site, "data/")
     package: dict = {
         "profile": "data-package",
@@ -187,7 +188,7 @@ def datapackage(site: Site, published: dict[str, str], hsds_records: dict[str, l
         "licenses": [{"name": "other-at", "title": LICENCE.format(publisher=site.publisher),
                       "path": home or "index.html"}],
         "contributors": [{"title": site.publisher, "role": "publisher", "email": site.email}],
-        "resources": [_keyed(r) for r in _tables(published) + _hsds(hsds_records) + _other(published)],
+        "resources": [_keyed(r) for r in _tables(rows) + hsds + _other(published)],
     }
     if home:
         package["homepage"] = home

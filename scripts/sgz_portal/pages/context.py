@@ -51,7 +51,7 @@ class Context:
     """The model plus the lookups every page kind needs."""
 
     def __init__(self, portal: Portal, findings: list[Issue],
-                 exports: list[tuple[str, bytes]] | Callable[[], list[tuple[str, bytes]]] | None = None) -> None:
+                 exports: list[tuple[str, int]] | Callable[[], list[tuple[str, int]]] | None = None) -> None:
         self.p = portal
         self.findings: dict[str, list[Issue]] = {}
         for f in findings:
@@ -65,11 +65,11 @@ class Context:
         self.draw_qr: Callable[[str], Markup] | None = None
 
     @property
-    def exports(self) -> list[tuple[str, bytes]]:
-        """(site path, bytes) of the open data files this build publishes, made once (or handed
-        over as a function that gives them, when they are made meanwhile: data/forked.py)."""
+    def exports(self) -> list[tuple[str, int]]:
+        """(site path, size) of the open data files this build publishes, made once (or handed
+        over as a function that writes them and gives that, site/exports.py)."""
         if self._exports is None:
-            self._exports = opendata.encoded(self.p)
+            self._exports = [(path, len(data)) for path, data in opendata.encoded(self.p)]
         elif callable(self._exports):
             self._exports = self._exports()
         return self._exports

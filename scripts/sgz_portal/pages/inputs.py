@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 
+from sgz_portal.data.model import shared_digest
 from sgz_portal.pages.context import Context
 from sgz_portal.pages.specs import PageSpec
 
@@ -83,9 +84,7 @@ class Inputs:
         self.ctx = ctx
         self.digests = ctx.p.digests
         self.records = ctx.p.record_digests
-        records = {s.source.file for s in ctx.p.stations.values()} | {x.source.file for x in ctx.p.projects.values()}
-        shared = "".join(f"{f} {d}\n" for f, d in sorted(self.digests.items()) if f not in records)
-        self.shared = hashlib.sha256(shared.encode()).hexdigest()
+        self.shared = shared_digest(ctx.p)
         self._seen: dict[tuple[Callable[[Context, str], Read], str], str] = {}
 
     def key(self, spec: PageSpec) -> str | None:

@@ -141,7 +141,7 @@ def _download(path: str, size: int) -> Download:
 def view(ctx: Context) -> OpenDataView:
     """The context of data/: sizes are those of the files this build publishes."""
     p = ctx.p
-    sizes = {path: len(data) for path, data in ctx.exports}
+    sizes = dict(ctx.exports)
     sections = []
     for title, intro, entries in SECTIONS:
         datasets = [DataSet(name, text, [_download(path, sizes[path]) for path in paths if path in sizes])

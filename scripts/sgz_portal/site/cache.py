@@ -53,6 +53,7 @@ FORMAT = 6  # bump when the manifest's shape changes
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 SEARCH_DIR = search.BUNDLE
 SEARCH_STORE = "search"  # index shards of large sites, one folder per site folder (site/shards.py)
+EXPORTS_STORE = "opendata"  # open data parts, one folder per site folder (site/exports.py)
 
 
 def sha256(data: bytes) -> str:
@@ -149,6 +150,7 @@ class Cache:
         self._site = str(self.site_dir)
         self.path = manifest_path(folder, self.site_dir)
         self.search_store = folder / SEARCH_STORE / self.path.stem  # this site's index shards
+        self.exports_store = folder / EXPORTS_STORE / self.path.stem  # this site's open data parts
         self.old = self._read(environment) if reuse else None
         self.new = Manifest(environment)
         self.reused = 0  # pages written as the previous build wrote them
@@ -272,3 +274,4 @@ def _prune(folder: Path) -> None:
         if not isinstance(site, str) or not site or not Path(site).is_dir():
             path.unlink(missing_ok=True)
             shutil.rmtree(folder / SEARCH_STORE / path.stem, ignore_errors=True)
+            shutil.rmtree(folder / EXPORTS_STORE / path.stem, ignore_errors=True)

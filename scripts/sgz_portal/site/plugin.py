@@ -7,10 +7,12 @@ environment variables, except the documented `PORTAL_AS_OF` override.
 """
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import re
 import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +29,6 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 
-from sgz_portal import opendata
 from sgz_portal.data.forked import Forked
 from sgz_portal.data.issues import errors, report
 from sgz_portal.data.load import strings_in
@@ -37,7 +38,7 @@ from sgz_portal.pages import qr, specs
 from sgz_portal.pages.inputs import Inputs
 from sgz_portal.pages.views import Views
 from sgz_portal.pipeline import Prepared, prepare
-from sgz_portal.site import cache, qrcodes, redirect, sitemap
+from sgz_portal.site import cache, exports, qrcodes, redirect, sitemap
 from sgz_portal.site.attachments import attachments
 from sgz_portal.site.clone import Clone
 
@@ -180,6 +181,7 @@ class BuildState:
     list_views: dict[str, Any] = field(default_factory=dict)  # a list page's view, made to decide its reuse
     qr_ahead: qrcodes.DrawnAhead | None = None  # station QR codes drawn by a child process
     exports_ahead: Forked | None = None  # the open data files, made by a fork meanwhile
+    exports_scratch: Path | None = None  # where they are written (site/exports.py), beside the site
     stubs: dict[str, str] = field(default_factory=dict)  # redirect stubs (site/redirect.py) by path
     clone: Clone | None = None  # the previous site's pages, linked by a fork meanwhile (site/clone.py)
     placed: set[str] = field(default_factory=set)  # reused pages and stubs in place from the clone
@@ -239,20 +241,28 @@ class PortalPlugin(BasePlugin):
             # site's address they would be root-based (wrong in a sub-folder) or "//" (another host).
             config.theme.static_templates.remove("404.html")
         config.extra["portal"] = site_context(portal)
-        # A province's open data took 13 s: a fork makes it while this process decides which
-        # pages to reuse and renders the others; the open data page, which shows the files' sizes,
-        # is rendered last, and on_post_build writes the files.
-        ahead = Forked(lambda: opendata.encoded(portal)) if len(portal.stations) >= EXPORTS_AHEAD else None
-        self.state = BuildState(data_dir=data_dir, portal=portal,
-                                views=Views(portal, prepared.issues, ahead.result if ahead else opendata.encoded(portal)),
-                                overrides=Path(config.theme.custom_dir or "overrides"), exports_ahead=ahead)
+        overrides = Path(config.theme.custom_dir or "overrides")
         self.cache = None
         if self._previous is not None:
             config_file = Path(config.config_file_path)
             options = (sorted(self.config.items()), config.site_url, sorted(config.extra["portal"].items()),
                        config.theme.static_templates)
-            environment = cache.environment_key(config_file, [self.state.overrides], options)
+            environment = cache.environment_key(config_file, [overrides], options)
             self.cache = cache.Cache(config_file.parent / cache.FOLDER, self._previous, environment, self._reuse)
+        # A province's open data took 13 s: a fork writes it (site/exports.py: the parts whose
+        # records are unchanged are linked from the cache) into a folder beside the site (mkdocs
+        # empties the site's own after this event), while this process decides which pages to reuse
+        # and renders the others; the open data page, which shows the files' sizes, is rendered
+        # last, and on_post_build moves the files into the site.
+        site_dir = Path(config.site_dir)
+        scratch = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-data-", dir=site_dir.parent))
+        store = self.cache.exports_store if self.cache is not None else None
+        work = functools.partial(exports.write, portal, scratch, store, cache.code_key() if store else "", self._reuse)
+        ahead = Forked(work) if len(portal.stations) >= EXPORTS_AHEAD else None
+        self.state = BuildState(data_dir=data_dir, portal=portal,
+                                views=Views(portal, prepared.issues, ahead.result if ahead else work),
+                                overrides=overrides, exports_ahead=ahead, exports_scratch=scratch)
+        if self.cache is not None:
             self.state.cache = self.cache
             self.state.inputs = Inputs(self.state.views)
             self.state.clone = self._clone
@@ -343,6 +353,8 @@ class PortalPlugin(BasePlugin):
         for ahead in (self.state.exports_ahead, self.state.written_ahead) if self.state is not None else ():
             if ahead is not None:
                 ahead.close()
+        if self.state is not None and self.state.exports_scratch is not None:
+            shutil.rmtree(self.state.exports_scratch, ignore_errors=True)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         """Escaping by construction: every template, Material's and ours, autoescapes. What is
@@ -438,10 +450,8 @@ class PortalPlugin(BasePlugin):
         if state.cache is not None:
             for rel, text in state.stubs.items():
                 state.cache.wrote_stub(rel, text)
-        for uri, content in state.views.exports:  # not mkdocs files: made meanwhile (on_config)
-            path = site_dir / uri
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
+        if state.exports_scratch is not None:  # not mkdocs files: written meanwhile (on_config)
+            exports.move(state.exports_scratch, site_dir, state.views.exports)
         site = state.portal.site
         for name, text in sitemap.sitemaps(state.urls, site.base_url, site.as_of,
                                            self.config["sitemap_max_urls"]).items():
