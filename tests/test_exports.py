@@ -8,12 +8,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from mkdocs.exceptions import PluginError
 
 from sgz_portal import opendata, pipeline
 from sgz_portal.data.memo import Memo
 from sgz_portal.data.model import Portal
-from sgz_portal.site import exports
+from sgz_portal.site import build as build_module
+from sgz_portal.site import exports, plugin
 from tests.fixturedata import SAMPLE
+from tests.test_publish import CONFIG, MINIMAL
 from tests.test_inputs import EDITS
 
 Parts = dict[str, tuple[str | None, opendata.Made]]
@@ -130,3 +133,23 @@ def test_another_code_or_a_full_build_makes_every_part(sample: Path, tmp_path: P
         sizes = exports.write(p, out, store, code, reuse)
         assert _files(out, sizes) == dict(opendata.encoded(p))
         assert not set(_inodes(out, sizes).values()) & set(_inodes(tmp_path / "one", sizes).values())
+
+
+def _leftovers(site: Path) -> list[str]:
+    return sorted(p.name for p in site.parent.iterdir() if p.name != site.name)
+
+
+def test_a_build_leaves_no_folder_beside_the_site_whether_it_succeeds_or_fails(tmp_path: Path, monkeypatch) -> None:
+    """The open data is written beside the site while mkdocs renders (mkdocs empties the site's own
+    folder after the fork starts), then moved in; a failed build removes it."""
+    site = tmp_path / "out" / "site"
+    monkeypatch.setattr(plugin, "EXPORTS_AHEAD", 0)  # the way a province's build goes
+    assert build_module.build(MINIMAL, site, CONFIG) == 0
+    assert _leftovers(site) == []
+    assert (site / "data" / "datapackage.json").is_file() and (site / "data" / "hsds" / "phones.json").is_file()
+
+    def fail(self, **kwargs):
+        raise PluginError("injected failure")
+    monkeypatch.setattr(plugin.PortalPlugin, "on_post_build", fail)
+    assert build_module.build(MINIMAL, site, CONFIG) == 1
+    assert _leftovers(site) == []

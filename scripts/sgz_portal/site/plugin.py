@@ -255,7 +255,10 @@ class PortalPlugin(BasePlugin):
         # and renders the others; the open data page, which shows the files' sizes, is rendered
         # last, and on_post_build moves the files into the site.
         site_dir = Path(config.site_dir)
-        scratch = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-data-", dir=site_dir.parent))
+        # Named after the site folder (a staging folder, .site-new-<pid>-…, in sgz-portal build), so
+        # that one left by a killed build is removed by the next (publish.clean_stale).
+        hidden = "" if site_dir.name.startswith(".") else "."
+        scratch = Path(tempfile.mkdtemp(prefix=f"{hidden}{site_dir.name}-data-", dir=site_dir.parent))
         store = self.cache.exports_store if self.cache is not None else None
         work = functools.partial(exports.write, portal, scratch, store, cache.code_key() if store else "", self._reuse)
         ahead = Forked(work) if len(portal.stations) >= EXPORTS_AHEAD else None
