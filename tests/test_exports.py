@@ -16,8 +16,8 @@ from sgz_portal.data.model import Portal
 from sgz_portal.site import build as build_module
 from sgz_portal.site import exports, plugin
 from tests.fixturedata import SAMPLE
-from tests.test_publish import CONFIG, MINIMAL
 from tests.test_inputs import EDITS
+from tests.test_publish import CONFIG, MINIMAL
 
 Parts = dict[str, tuple[str | None, opendata.Made]]
 

@@ -22,6 +22,7 @@ PAGE_SOURCES = {
     "agency": "agencies/{}/index.md",
     "plan": "plans/{}/index.md",
     "fund": "funds/{}/index.md",
+    "disclosure_county": "disclosure/{}/index.md",
 }
 RESOURCES = "resources/"
 
@@ -52,6 +53,11 @@ def plan(plan_id: str) -> str:
 
 def fund(fund_id: str) -> str:
     return f"funds/{fund_id}/"
+
+
+def disclosure_county(code: str) -> str:
+    """A county's disclosure page: its stations' checklists (the portal's page lists the counties)."""
+    return f"disclosure/{code}/"
 
 
 def source_of(kind: str, key: str) -> str:

@@ -223,7 +223,8 @@ class StationRow:
 class CountyRow:
     code: str
     name: str
-    link: Link | None
+    link: Link | None  # the region's page
+    page: Link | None  # the county's disclosure page (its stations' rows)
     stations: int
     done: int
     total: int
@@ -258,8 +259,9 @@ class FundRow:
 
 @dataclass
 class DisclosureView:
-    """Context `view` of disclosure.html (disclosure/): one row per county, then its stations;
-    then binding plan targets missed (rule 12) and charity fund disclosure (rule 13)."""
+    """Context `view` of disclosure.html (disclosure/): one row per county, each linking to the
+    county's page of station rows (a province's 34,000 rows on one page were 9 MB); then binding
+    plan targets missed (rule 12) and charity fund disclosure (rule 13)."""
 
     as_of: str
     counties: list[CountyRow]
@@ -269,6 +271,17 @@ class DisclosureView:
     plan_findings: list[PlanFinding] = field(default_factory=list)
     funds: list[FundRow] = field(default_factory=list)
     fund_due_days: int = 30
+
+
+@dataclass
+class CountyView:
+    """Context `view` of disclosure_county.html (disclosure/<county code>/): the county's row and
+    one row per station in it."""
+
+    as_of: str
+    county: CountyRow
+    max_verified_days: int
+    items: list[str]  # the checklist item labels, for the definition on the page
 
 
 @dataclass(frozen=True)
@@ -306,7 +319,7 @@ def _station_row(ctx: Context, sid: str, items: list[ChecklistItem]) -> StationR
 
 
 def _county_row(ctx: Context, code: str, rows: list[StationRow], pids: list[str],
-                due: Mapping[str, list[DueReport]], sids: list[str]) -> CountyRow:
+                due: Mapping[str, list[DueReport]], sids: list[str], keep_rows: bool = True) -> CountyRow:
     p = ctx.p
     owed = [d for x in pids for d in due[x]]
     found = [f for s in [*sids, *pids] for f in ctx.findings.get(s, [])]
@@ -314,33 +327,65 @@ def _county_row(ctx: Context, code: str, rows: list[StationRow], pids: list[str]
     done, total = sum(r.done for r in rows), sum(r.total for r in rows)
     region = p.regions.get(code)
     return CountyRow(code, region.name if region else "合计", ctx.region_link(code) if region else None,
+                     Link(f"{region.name}信息公开", urls.disclosure_county(code)) if region else None,
                      len(rows), done, total, percent(done, total),
                      sum(1 for d in owed if d.status == "late"), sum(1 for d in owed if d.status == "missing"),
-                     errors, warnings, tuple(rows))
+                     errors, warnings, tuple(rows) if keep_rows else ())
+
+
+def groups(ctx: Context) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """County code -> its stations (by region and id), and -> the projects that serve them; every
+    county has an entry, and records above county level count under the portal's region. Computed
+    once per build: the portal's page and each county's read them."""
+    if "disclosure_groups" not in ctx.once:
+        p = ctx.p
+        by_group: dict[str, list[str]] = {c: [] for c in county_codes(p)}
+        for sid in sorted(p.stations, key=lambda s: (p.stations[s].region, s)):
+            by_group[group_of(p, p.stations[sid].region)].append(sid)
+        projects_by_group: dict[str, list[str]] = {c: [] for c in by_group}  # one pass, not counties x projects
+        for x in sorted(p.projects):
+            for c in sorted({group_of(p, p.stations[s].region) for s in p.projects[x].stations}):
+                projects_by_group[c].append(x)
+        ctx.once["disclosure_groups"] = (by_group, projects_by_group)
+    found: tuple[dict[str, list[str]], dict[str, list[str]]] = ctx.once["disclosure_groups"]
+    return found
+
+
+def county_codes(p: Portal) -> list[str]:
+    """The counties that have a disclosure page: every county, and the portal's region where
+    stations sit above county level (what groups() groups by)."""
+    codes = {group_of(p, s.region) for s in p.stations.values()}
+    codes |= {c for c, r in p.regions.items() if r.level == "county"}
+    return sorted(codes)
+
+
+def _labels() -> list[str]:
+    return ["联系方式", "开放时间", "服务内容", "运营机构", "人员配置", "服务项目和协议",
+            *(label for _, label, _ in REPORT_ITEMS), "信息核实"]
 
 
 def portal_view(ctx: Context) -> DisclosureView:
     p = ctx.p
     params, due = params_of(p), schedule(ctx)
-    codes = {group_of(p, s.region) for s in p.stations.values()}
-    codes |= {c for c, r in p.regions.items() if r.level == "county"}
-    by_group: dict[str, list[str]] = {c: [] for c in codes}
-    for sid in sorted(p.stations, key=lambda s: (p.stations[s].region, s)):
-        by_group[group_of(p, p.stations[sid].region)].append(sid)
+    by_group, projects_by_group = groups(ctx)
     rows = {sid: _station_row(ctx, sid, checklist_for(p, sid, due, params)) for sid in p.stations}
-    projects_by_group: dict[str, list[str]] = {c: [] for c in codes}  # one pass, not counties x projects
-    for x in sorted(p.projects):
-        for c in sorted({group_of(p, p.stations[s].region) for s in p.projects[x].stations}):
-            projects_by_group[c].append(x)
-    counties = [_county_row(ctx, c, [rows[s] for s in sids], projects_by_group[c], due, sids)
-                for c, sids in sorted(by_group.items())]
-    every = [s for c, sids in sorted(by_group.items()) for s in sids]
-    total = _county_row(ctx, "", [rows[s] for s in every], sorted(p.projects), due, every)
-    labels = ["联系方式", "开放时间", "服务内容", "运营机构", "人员配置", "服务项目和协议",
-              *(label for _, label, _ in REPORT_ITEMS), "信息核实"]
+    counties = [_county_row(ctx, c, [rows[s] for s in sids], projects_by_group[c], due, sids, keep_rows=False)
+                for c, sids in by_group.items()]
+    every = [s for sids in by_group.values() for s in sids]
+    total = _county_row(ctx, "", [rows[s] for s in every], sorted(p.projects), due, every, keep_rows=False)
     return DisclosureView(p.site.as_of.isoformat(), counties, total,
-                          params["verification"]["max_age_days"], labels, plan_findings(ctx), fund_rows(ctx),
+                          params["verification"]["max_age_days"], _labels(), plan_findings(ctx), fund_rows(ctx),
                           params["charity_fund_disclosure"]["due_days"])
+
+
+def county_view(ctx: Context, code: str) -> CountyView:
+    p = ctx.p
+    params, due = params_of(p), schedule(ctx)
+    by_group, projects_by_group = groups(ctx)
+    sids = by_group[code]
+    rows = [_station_row(ctx, sid, checklist_for(p, sid, due, params)) for sid in sids]
+    return CountyView(p.site.as_of.isoformat(), _county_row(ctx, code, rows, projects_by_group[code], due, sids),
+                      params["verification"]["max_age_days"], _labels())
 
 
 def plan_findings(ctx: Context) -> list[PlanFinding]:

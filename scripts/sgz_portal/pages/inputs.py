@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 
 from sgz_portal.data.model import shared_digest
 from sgz_portal.pages.context import Context
+from sgz_portal.pages.disclosure import groups
 from sgz_portal.pages.specs import PageSpec
 
 # (station records, project files, derived values)
@@ -72,9 +73,19 @@ def _service(ctx: Context, sid: str) -> Read:
     return stations, [], [ctx.standins.get(c) for c in counties]
 
 
+def _disclosure_county(ctx: Context, code: str) -> Read:
+    """The county's stations and the projects that serve them, the findings about each, and
+    whether the county's region page is stood in for by a station (its link)."""
+    by_group, projects_by_group = groups(ctx)
+    sids, pids = by_group[code], projects_by_group[code]
+    return sids, [ctx.p.projects[x].source.file for x in pids], (
+        ctx.standins.get(code), [ctx.findings.get(x, []) for x in [*sids, *pids]])
+
+
 # The poster shows its station's view and the site's name: the station's inputs.
 KINDS: dict[str, Callable[[Context, str], Read]] = {"station": _station, "poster": _station, "project": _project,
-                                                    "region": _region, "agency": _agency, "service": _service}
+                                                    "region": _region, "agency": _agency, "service": _service,
+                                                    "disclosure_county": _disclosure_county}
 
 
 class Inputs:

@@ -13,6 +13,7 @@ from pathlib import Path
 from sgz_portal.data import urls
 from sgz_portal.data.model import Portal
 from sgz_portal.pages.context import describe, region_standins
+from sgz_portal.pages.disclosure import county_codes
 from sgz_portal.pages.qr import poster_source
 
 
@@ -59,6 +60,9 @@ def page_specs(p: Portal, standins: dict[str, str] | None = None) -> list[PageSp
     specs += [PageSpec(urls.source_of("agency", a.id), "agency", a.id, a.name,
                        f"{a.name}运营的社会工作服务站和项目")
               for a in p.agencies.values()]
+    specs += [PageSpec(urls.source_of("disclosure_county", code), "disclosure_county", code,
+                       f"{p.regions[code].name}信息公开", f"{p.regions[code].name}各社会工作服务站(室)信息公开完成情况")
+              for code in county_codes(p)]
     specs += [PageSpec(urls.source_of("plan", x.id), "plan", x.id, x.title,
                        f"{x.title}:{len(x.indicators)} 项指标的目标值和实际进展")
               for x in p.plans.values()]

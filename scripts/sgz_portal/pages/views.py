@@ -73,6 +73,9 @@ class Views(Context):
     def disclosure(self) -> disclosure_page.DisclosureView:
         return disclosure_page.portal_view(self)
 
+    def disclosure_county(self, code: str) -> disclosure_page.CountyView:
+        return disclosure_page.county_view(self, code)
+
     def late_reports(self) -> disclosure_page.LateView:
         return disclosure_page.late_view(self)
 
