@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+import types
 from collections.abc import Callable
 from pathlib import Path
 
@@ -555,3 +556,39 @@ def test_the_readmes_give_the_shard_size_the_code_uses() -> None:
     size = f"{shards.SHARD_FILES:,}"
     assert f"more than {size} such pages is indexed in shards" in (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"a site of up to {size} such pages" in (ROOT / "bench" / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_html_files_the_build_names_are_those_in_the_site(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search index is made from the HTML files the build knows it wrote (plugin._html: pages,
+    reused pages, stubs, the clone's links, hand-written pages), not from a walk of the site's folders: the
+    two lists are the same, in full and incremental builds."""
+    seen: list[tuple[list[str], list[str]]] = []
+    real = shards.html_files
+
+    def html_files(site_dir: Path, known=None, paths=None):
+        assert paths is not None
+        seen.append((sorted(paths, key=lambda rel: rel.split("/")), shards._html_paths(site_dir)))
+        return real(site_dir, known, paths)
+    monkeypatch.setattr(shards, "html_files", html_files)
+    build(project, "site", "--full")
+    edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
+    build(project, "site")
+    edit(project / "data", *ADDED_BRIEF)
+    build(project, "site")
+    with open(project / "data" / "site.yaml", "a", encoding="utf-8") as f:
+        f.write("base_url: https://mzj.example.gov.cn/sgz/\n")  # a 404 page: mkdocs's, not a page
+    build(project, "site")
+    assert len(seen) == 4 and "404.html" in seen[-1][1]
+    for named, walked in seen:
+        assert named == walked and any(rel.startswith("about/") for rel in walked)  # content/about.md
+
+
+def test_with_another_plugin_the_site_is_walked_for_its_html() -> None:
+    """Another plugin may write HTML of its own: the build does not claim to know every file."""
+    state = plugin.BuildState(data_dir=ROOT, portal=None, views=None, overrides=ROOT)  # type: ignore[arg-type]
+    state.files = []  # type: ignore[assignment]
+    theme = types.SimpleNamespace(static_templates=["404.html"])
+    ours = types.SimpleNamespace(plugins={"sgz-portal": None}, theme=theme)
+    more = types.SimpleNamespace(plugins={"sgz-portal": None, "redirects": None}, theme=theme)
+    assert plugin.PortalPlugin._html(state, ours) == ["404.html"]  # type: ignore[arg-type]
+    assert plugin.PortalPlugin._html(state, more) is None  # type: ignore[arg-type]

@@ -199,7 +199,7 @@ def _render(prepared: Prepared, data_dir: Path, out: Path, config_file: Path,
     reused = plugin.cache
     if reused is not None:
         reused.stamp_pages(out, plugin.placed)
-    if reused is None or not reused.reuse_search(out):
+    if reused is None or not reused.reuse_search(out, plugin.html):
         store = reused.search_store if reused is not None else None
         with collector_off():  # the index chunks decoded are lists of numbers (3 s of a province's edit)
             taken = shards.index(out, store, reuse=reused is not None and reused.warm,

@@ -209,10 +209,11 @@ class Cache:
         for dest, (key, digest, then, indexed, inputs) in self.new.pages.items():
             self.new.pages[dest] = (key, digest, then if dest in linked else stamp(staging / dest), indexed, inputs)
 
-    def reuse_search(self, staging: Path) -> bool:
-        """Copy the previous search index into `staging` if it indexed the same HTML."""
+    def reuse_search(self, staging: Path, paths: Iterable[str] | None = None) -> bool:
+        """Copy the previous search index into `staging` if it indexed the same HTML (`paths`: the
+        HTML files in `staging`, if the build knows them)."""
         known = {**self.stubs, **{dest: (digest, indexed) for dest, (_, digest, _, indexed, _) in self.new.pages.items()}}
-        self.html = shards.html_files(staging, known)
+        self.html = shards.html_files(staging, known, paths)
         self.new.search = search.files_key(self.html)  # every HTML file pagefind indexes
         old = self.old
         if old is None or not old.search_files or old.search != self.new.search:

@@ -185,6 +185,7 @@ class BuildState:
     stubs: dict[str, str] = field(default_factory=dict)  # redirect stubs (site/redirect.py) by path
     clone: Clone | None = None  # the previous site's pages, linked by a fork meanwhile (site/clone.py)
     placed: set[str] = field(default_factory=set)  # reused pages and stubs in place from the clone
+    files: Files | None = None  # what mkdocs writes (on_files)
     written_ahead: Forked | None = None  # reused pages linked and stubs written by a fork meanwhile
 
 
@@ -208,6 +209,7 @@ class PortalPlugin(BasePlugin):
         self._reuse = True
         self._clone: Clone | None = None
         self.cache: cache.Cache | None = None  # what the build reused; read by site/build.py
+        self.html: list[str] | None = None  # every HTML file the build wrote, if known; read by site/build.py
         self.placed: set[str] = set()  # reused files linked from the clone; read by site/build.py
 
     def hand_over(self, data_dir: Path, prepared: Prepared, previous: Path | None = None,
@@ -315,6 +317,7 @@ class PortalPlugin(BasePlugin):
                 files.append(File.generated(config, uri, content=photo))
         for path in sorted(SCHEMA_DIR.glob("*.schema.json")):  # the data format, for editors' tools
             files.append(File.generated(config, f"schema/{path.name}", abs_src_path=str(path)))
+        state.files = files
         return files
 
     def _place(self, state: BuildState, site_dir: Path, reused: set[str]) -> None:
@@ -459,7 +462,20 @@ class PortalPlugin(BasePlugin):
         for name, text in sitemap.sitemaps(state.urls, site.base_url, site.as_of,
                                            self.config["sitemap_max_urls"]).items():
             (Path(config.site_dir) / name).write_text(text, encoding="utf-8")
+        self.html = self._html(state, config)
         self.state = None  # the next build (mkdocs serve) starts afresh
+
+    @staticmethod
+    def _html(state: BuildState, config: MkDocsConfig) -> list[str] | None:
+        """The site paths of every HTML file the build wrote: mkdocs's files (pages, reused pages,
+        static files), its theme's static templates, the redirect stubs and what the clone put in
+        place. The search index is made from them without walking the site's 110,000 folders (1.2 s
+        of a province's incremental build). None where another plugin may have written more."""
+        if state.files is None or set(config.plugins) != {"sgz-portal"}:
+            return None
+        return sorted({f.dest_uri for f in state.files if f.dest_uri.endswith(".html")}
+                      | {t for t in config.theme.static_templates if t.endswith(".html")}
+                      | {rel for rel in (*state.stubs, *state.placed) if rel.endswith(".html")})
 
     def _require(self) -> BuildState:
         if self.state is None:

@@ -33,7 +33,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -50,17 +50,20 @@ ENTRY = "pagefind-entry.json"
 UNJOINABLE_EXIT = 3  # a range process met what joining does not know
 
 
-def html_files(site_dir: Path, known: Mapping[str, tuple[str, bool]] | None = None) -> list[tuple[str, str]]:
+def html_files(site_dir: Path, known: Mapping[str, tuple[str, bool]] | None = None,
+               paths: Iterable[str] | None = None) -> list[tuple[str, str]]:
     """(path, SHA-256) of every HTML file pagefind would index, in a stable order. Once any page
     carries `data-pagefind-body`, pagefind indexes only such pages and reads the others for nothing:
     a province's posters, region pages and redirect stubs were 68,000 of its 106,000 HTML files, a
     third of pagefind's time and most of the folders made for the shards (the index is the same
     without them). So only pages with the marker are listed, unless none has it. `known`: the hash
     of files this build wrote and whether they carry the marker, recorded as it wrote them
-    (site/cache.py), which are not read again (a province's 75,000 pages took half a minute)."""
+    (site/cache.py), which are not read again (a province's 75,000 pages took half a minute).
+    `paths`: the HTML files in site_dir, if the build knows them (not walked again)."""
     known = known or {}
     marked, every = [], []
-    for rel in _html_paths(site_dir):
+    rels = _html_paths(site_dir) if paths is None else sorted(paths, key=lambda rel: rel.split("/"))
+    for rel in rels:
         recorded = known.get(rel)
         if recorded is None:
             data = (site_dir / rel).read_bytes()
