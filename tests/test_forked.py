@@ -12,13 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from sgz_portal import opendata
 from sgz_portal.data import forked, load
 from sgz_portal.data.forked import Forked
 from sgz_portal.data.issues import Issue
 from sgz_portal.data.memo import Memo
 from sgz_portal.site import build as build_module
-from sgz_portal.site import plugin
+from sgz_portal.site import exports, plugin
 from tests.fixturedata import SAMPLE, minimal_copy
 from tests.sitetext import digest
 
@@ -75,19 +74,19 @@ def test_a_child_no_longer_wanted_is_stopped_and_waited_for() -> None:
 
 
 def _recording(log: Path):  # type: ignore[no-untyped-def]
-    real = opendata.files
+    real = exports.write
 
-    def files(p):  # type: ignore[no-untyped-def]
+    def write(*args, **kwargs):  # type: ignore[no-untyped-def]
         with log.open("a", encoding="utf-8") as out:
             out.write(f"{os.getpid()}\n")
-        return real(p)
-    return files
+        return real(*args, **kwargs)
+    return write
 
 
 def test_a_site_is_the_same_with_the_open_data_made_by_a_fork(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = minimal_copy(tmp_path, monkeypatch)
     log = tmp_path / "pids"
-    monkeypatch.setattr(plugin.opendata, "files", _recording(log))
+    monkeypatch.setattr(plugin.exports, "write", _recording(log))
     monkeypatch.setattr(plugin, "EXPORTS_AHEAD", 10**9)
     assert build_module.build(data, tmp_path / "here", ROOT / "mkdocs.yml", incremental=False) == 0
     assert log.read_text(encoding="utf-8").split() == [str(os.getpid())]
