@@ -335,12 +335,26 @@ def measure(size: int, work: Path, seed: int, portal: Path = ROOT, preset: str =
         for name, change in (("one station's phone", lambda: _change_phone(data)),
                              ("one monthly brief added", lambda: brief[0].write_text(brief[1], encoding="utf-8"))):
             change()
+            settle(site)
             done, got = _build(portal, data, site, report)
             result.edits[name] = (done.wall, got["cpu"], *_reused(got.get("stdout", "")))
         if verify:
             _build(portal, data, work / "full", report, "--full")
             result.identical = _digest(site) == _digest(work / "full")
     return result
+
+
+def settle(site: Path, limit: float = 300.0) -> float:
+    """Wait until the site the last build replaced is deleted (publish.remove_later: a process of
+    its own, 12 s for a province), and return the seconds waited. An edit is timed on its own:
+    started seconds after the last publish, it would share the machine with that deletion, the
+    last build's cost (2 to 5 s more in stop 24's runs)."""
+    start = time.perf_counter()
+    while any(p.name.startswith(f".{site.name}-old-") for p in site.parent.iterdir()):
+        if time.perf_counter() - start > limit:
+            break
+        time.sleep(0.2)
+    return time.perf_counter() - start
 
 
 def search_weight(site: Path) -> list[tuple[str, float]] | None:

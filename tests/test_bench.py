@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import shutil
 import sys
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -106,3 +107,31 @@ def test_the_first_build_is_a_full_one_whatever_the_cache_holds(tmp_path: Path, 
     monkeypatch.setattr(run, "search_weight", lambda site: None)
     run.measure(20, tmp_path, seed=1, preset="province", compare=False, incremental=False)
     assert calls == [("--full",)]
+
+
+def test_an_edit_is_timed_once_the_replaced_site_is_deleted(tmp_path: Path, monkeypatch) -> None:
+    """The last build deletes the site it replaced in a process of its own (publish.remove_later);
+    the bench times each edit once that is done, not while the two share the machine."""
+    site = tmp_path / "site"
+    site.mkdir()
+    trash = tmp_path / f".site-old-{12345}-abcd"
+    trash.mkdir()
+    threading.Timer(0.6, trash.rmdir).start()
+    assert 0.5 < run.settle(site) < 5 and not trash.exists()
+    assert run.settle(site) < 0.1  # nothing to wait for
+
+    seen: list[bool] = []
+    real = run._build
+
+    def build(portal, data, site, report, *options):  # type: ignore[no-untyped-def]
+        if not options:  # an edit's build: the one before has left its trash behind
+            seen.append(any(p.name.startswith(".site-old-") for p in site.parent.iterdir()))
+        done = real(portal, data, site, report, *options)
+        gone = tmp_path / "work" / f".site-old-{len(seen)}-beef"
+        gone.mkdir()
+        threading.Timer(0.3, gone.rmdir).start()  # what remove_later leaves for a while
+        return done
+    monkeypatch.setattr(run, "_build", build)
+    monkeypatch.setattr(run, "search_weight", lambda site: None)
+    run.measure(20, tmp_path / "work", seed=1, preset="province", compare=False, verify=False)
+    assert seen == [False, False]
