@@ -364,15 +364,22 @@ class Portal:
     orgs_by_station: dict[str, list[str]] = field(default_factory=dict)
     teams_by_station: dict[str, list[str]] = field(default_factory=dict)
     funds_by_station: dict[str, list[str]] = field(default_factory=dict)
+    _counties: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)  # county_of's
 
     def county_of(self, region_code: str) -> str | None:
-        """The county-level region that contains `region_code` (itself if a county)."""
+        """The county-level region that contains `region_code` (itself if a county). Remembered:
+        pages ask it for each station several times (600,000 times for a province)."""
+        if region_code in self._counties:
+            return self._counties[region_code]
         code: str | None = region_code
         while code is not None and code in self.regions:
             if self.regions[code].level == "county":
-                return code
+                break
             code = self.regions[code].parent
-        return None
+        else:
+            code = None
+        self._counties[region_code] = code
+        return code
 
     def region_path(self, region_code: str) -> list[Region]:
         """From the top region down to `region_code`."""
