@@ -346,14 +346,16 @@ def measure(size: int, work: Path, seed: int, portal: Path = ROOT, preset: str =
 
 def settle(site: Path, limit: float = 300.0) -> float:
     """Wait until the site the last build replaced is deleted (publish.remove_later: a process of
-    its own, 12 s for a province), and return the seconds waited. An edit is timed on its own:
-    started seconds after the last publish, it would share the machine with that deletion, the
-    last build's cost (2 to 5 s more in stop 24's runs)."""
+    its own, 12 s for a province) and what the last build wrote is on disk (`sync`), and return
+    the seconds waited. An edit is timed on its own: started seconds after the last publish, it
+    would share the machine with that deletion and the kernel's writing out of 1.6 GB, the last
+    build's costs (2 to 5 s more in stop 24's runs)."""
     start = time.perf_counter()
     while any(p.name.startswith(f".{site.name}-old-") for p in site.parent.iterdir()):
         if time.perf_counter() - start > limit:
             break
         time.sleep(0.2)
+    os.sync()
     return time.perf_counter() - start
 
 

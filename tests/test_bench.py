@@ -117,8 +117,11 @@ def test_an_edit_is_timed_once_the_replaced_site_is_deleted(tmp_path: Path, monk
     trash = tmp_path / f".site-old-{12345}-abcd"
     trash.mkdir()
     threading.Timer(0.6, trash.rmdir).start()
+    synced: list[bool] = []
+    monkeypatch.setattr(run.os, "sync", lambda: synced.append(not trash.exists()))  # what was written, on disk
     assert 0.5 < run.settle(site) < 5 and not trash.exists()
     assert run.settle(site) < 0.1  # nothing to wait for
+    assert synced == [True, True]
 
     seen: list[bool] = []
     real = run._build
@@ -134,4 +137,4 @@ def test_an_edit_is_timed_once_the_replaced_site_is_deleted(tmp_path: Path, monk
     monkeypatch.setattr(run, "_build", build)
     monkeypatch.setattr(run, "search_weight", lambda site: None)
     run.measure(20, tmp_path / "work", seed=1, preset="province", compare=False, verify=False)
-    assert seen == [False, False]
+    assert seen == [False, False] and len(synced) == 4

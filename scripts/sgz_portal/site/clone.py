@@ -32,15 +32,20 @@ def _link_recorded(site_dir: Path, manifest: Path, folder: Path) -> list[str]:
     if raw is None or raw.get("site") != str(site_dir):
         return []
     linked = []
+    made: set[str] = set()  # folders made: each once, not one mkdir attempt per file
+    source, clone = str(site_dir), str(folder)
     for rel in [*raw.get("pages", {}), *raw.get("stubs", {})]:
-        target = folder / rel
+        target = os.path.join(clone, rel)
+        parent = os.path.dirname(target)
         try:
-            os.makedirs(target.parent, exist_ok=True)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
             try:
-                os.link(site_dir / rel, target)
+                os.link(os.path.join(source, rel), target)
             except FileExistsError:  # linked by a fork that died halfway (data/forked.py)
                 os.unlink(target)
-                os.link(site_dir / rel, target)
+                os.link(os.path.join(source, rel), target)
         except OSError:  # gone since, or links not allowed here: that file is written afresh
             continue
         linked.append(rel)
