@@ -162,7 +162,7 @@ def test_disclosure_page_rendered(site: Path, views: Views) -> None:
     nanhu = next(c for c in page.counties if c.name == "南湖区")
     county = text(site, f"disclosure/{nanhu.code}")
     assert "南湖区信息公开" in county and "南湖区湖滨街道社会工作服务站 90%(9/10) 月简报 1" in county
-    assert f"{nanhu.stations} {nanhu.percent}({nanhu.done}/{nanhu.total}) {nanhu.late} {nanhu.missing}" in county
+    assert f"南湖区 {nanhu.stations} {nanhu.percent}({nanhu.done}/{nanhu.total}) {nanhu.late} {nanhu.missing}" in county
     xishan = next(c for c in page.counties if c.name == "西山县")
     assert "西山县双河镇社会工作服务站" in text(site, f"disclosure/{xishan.code}")
 

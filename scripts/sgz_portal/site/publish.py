@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import glob
 import os
 import re
 import secrets
@@ -95,7 +96,9 @@ def staging(site_dir: Path) -> Iterator[Path]:
     try:
         yield tmp
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        # with the folders the build keeps beside it (its open data, its index shards), named after it
+        for path in [tmp, *tmp.parent.glob(f"{glob.escape(tmp.name)}-*")]:
+            shutil.rmtree(path, ignore_errors=True)
         raise
 
 
