@@ -153,3 +153,16 @@ def test_a_build_leaves_no_folder_beside_the_site_whether_it_succeeds_or_fails(t
     monkeypatch.setattr(plugin.PortalPlugin, "on_post_build", fail)
     assert build_module.build(MINIMAL, site, CONFIG) == 1
     assert _leftovers(site) == []
+
+
+def test_writing_again_into_the_same_folder_never_writes_through_a_link(sample: Path, tmp_path: Path) -> None:
+    """A fork that failed halfway leaves links to stored files where the work, done again by the
+    build itself, writes: the stored files (and the published site that links them) stay as they were."""
+    store = tmp_path / "store"
+    p = portal(sample / "data", sample / "memo")
+    exports.write(p, tmp_path / "published", store, "code")
+    exports.write(p, tmp_path / "out", store, "code")
+    for reuse in (True, False):  # linked again, or made again
+        sizes = exports.write(p, tmp_path / "out", store, "code", reuse)
+        assert _files(tmp_path / "out", sizes) == dict(opendata.encoded(p))
+        assert _files(tmp_path / "published", sizes) == dict(opendata.encoded(p))

@@ -57,11 +57,19 @@ def _write(made: opendata.Made, out: Path) -> opendata.Made:
     sizes = []
     for path, text in made.files:
         data = text.encode("utf-8")
-        target = out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = _fresh(out / path)
         target.write_bytes(data)
         sizes.append((path, len(data)))
     return opendata.Made([(path, "") for path, _ in made.files], {**made.facts, "sizes": sizes})
+
+
+def _fresh(target: Path) -> Path:
+    """`target` with its folder made and no file there: a file left by a fork that failed halfway
+    (data/forked.py does the work again) may be a link to a stored file, and writing through it
+    would change the store and the published site that links it too."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    return target
 
 
 def _stamp(path: Path) -> str:
@@ -96,8 +104,7 @@ def _stored(home: Path) -> dict | None:
 
 def _link(home: Path, record: dict, out: Path) -> opendata.Made:
     for path in record["stamps"]:
-        target = out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = _fresh(out / path)
         try:
             os.link(home / path, target)
         except OSError:  # another filesystem, or no hard links
