@@ -150,9 +150,11 @@ def test_a_large_site_reindexes_only_the_shard_that_changed(project: Path, monke
     assert {rel: sha for rel, (sha, _) in manifest["search_files"].items()} == {
         p.relative_to(index).as_posix(): cache.sha256(p.read_bytes()) for p in index.rglob("*") if p.is_file()}
     same_as_full(project)
+    parts = cache.exports_store(project / cache.FOLDER, project / "site")
+    assert sorted(p.name.split("-")[0] for p in parts.iterdir()) == ["projects", "stations"]  # site/exports.py
     shutil.rmtree(project / "site")
     build(project, "other")  # saving a manifest drops those of site folders that are gone
-    assert not store.exists()
+    assert not store.exists() and not parts.exists()
 
 
 def test_an_added_monthly_brief_matches_a_full_build(project: Path) -> None:

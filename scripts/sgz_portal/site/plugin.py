@@ -244,26 +244,27 @@ class PortalPlugin(BasePlugin):
             config.theme.static_templates.remove("404.html")
         config.extra["portal"] = site_context(portal)
         overrides = Path(config.theme.custom_dir or "overrides")
-        self.cache = None
-        if self._previous is not None:
-            config_file = Path(config.config_file_path)
-            options = (sorted(self.config.items()), config.site_url, sorted(config.extra["portal"].items()),
-                       config.theme.static_templates)
-            environment = cache.environment_key(config_file, [overrides], options)
-            self.cache = cache.Cache(config_file.parent / cache.FOLDER, self._previous, environment, self._reuse)
+        folder = Path(config.config_file_path).parent / cache.FOLDER
         # A province's open data took 13 s: a fork writes it (site/exports.py: the parts whose
         # records are unchanged are linked from the cache) into a folder beside the site (mkdocs
         # empties the site's own after this event), while this process decides which pages to reuse
         # and renders the others; the open data page, which shows the files' sizes, is rendered
-        # last, and on_post_build moves the files into the site.
+        # last, and on_post_build moves the files into the site. It starts first: the build waits
+        # for it when a station changed (the station part, 5 s alone, beside the build on 2 cores).
         site_dir = Path(config.site_dir)
         # Named after the site folder (a staging folder, .site-new-<pid>-…, in sgz-portal build), so
         # that one left by a killed build is removed by the next (publish.clean_stale).
         hidden = "" if site_dir.name.startswith(".") else "."
         scratch = Path(tempfile.mkdtemp(prefix=f"{hidden}{site_dir.name}-data-", dir=site_dir.parent))
-        store = self.cache.exports_store if self.cache is not None else None
+        store = cache.exports_store(folder, self._previous) if self._previous is not None else None
         work = functools.partial(exports.write, portal, scratch, store, cache.code_key() if store else "", self._reuse)
         ahead = Forked(work) if len(portal.stations) >= EXPORTS_AHEAD else None
+        self.cache = None
+        if self._previous is not None:
+            options = (sorted(self.config.items()), config.site_url, sorted(config.extra["portal"].items()),
+                       config.theme.static_templates)
+            environment = cache.environment_key(Path(config.config_file_path), [overrides], options)
+            self.cache = cache.Cache(folder, self._previous, environment, self._reuse)
         self.state = BuildState(data_dir=data_dir, portal=portal,
                                 views=Views(portal, prepared.issues, ahead.result if ahead else work),
                                 overrides=overrides, exports_ahead=ahead, exports_scratch=scratch)
