@@ -594,3 +594,20 @@ def test_with_another_plugin_the_site_is_walked_for_its_html() -> None:
     more = types.SimpleNamespace(plugins={"sgz-portal": None, "redirects": None}, theme=theme)
     assert plugin.PortalPlugin._html(state, ours) == ["404.html"]  # type: ignore[arg-type]
     assert plugin.PortalPlugin._html(state, more) is None  # type: ignore[arg-type]
+
+
+def test_a_page_mkdocs_leaves_out_is_not_named(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bureau's `exclude_docs` keeps a hand-written page out of the site: the build does not name
+    its HTML for the search index either."""
+    with open(project / "mkdocs.yml", "a", encoding="utf-8") as f:
+        f.write("exclude_docs: |\n  about.md\n")
+    seen: list[tuple[list[str], list[str]]] = []
+    real = shards.html_files
+
+    def html_files(site_dir: Path, known=None, paths=None):
+        seen.append((sorted(paths or [], key=lambda rel: rel.split("/")), shards._html_paths(site_dir)))
+        return real(site_dir, known, paths)
+    monkeypatch.setattr(shards, "html_files", html_files)
+    build(project, "site")
+    [(named, walked)] = seen
+    assert named == walked and not any(rel.startswith("about/") for rel in walked)
