@@ -159,6 +159,8 @@ def test_disclosure_page_rendered(site: Path, views: Views) -> None:
     assert f"合计 50 {tot.percent}({tot.done}/{tot.total}) 1 1 0 / 9" in t
     assert "(1 份逾期,1 份未发布)" in t
     assert "南湖区湖滨街道社会工作服务站 90%" not in t  # the stations' rows are on their county's page
+    html = page_html(site, "disclosure")
+    assert f'<tr id="county-{page.counties[1].code}">' in html  # the old links to a county's section still land on its row
     nanhu = next(c for c in page.counties if c.name == "南湖区")
     county = text(site, f"disclosure/{nanhu.code}")
     assert "南湖区信息公开" in county and "南湖区湖滨街道社会工作服务站 90%(9/10) 月简报 1" in county

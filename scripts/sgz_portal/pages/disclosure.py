@@ -359,9 +359,9 @@ def county_codes(p: Portal) -> list[str]:
     return sorted(codes)
 
 
-def _labels() -> list[str]:
-    return ["联系方式", "开放时间", "服务内容", "运营机构", "人员配置", "服务项目和协议",
-            *(label for _, label, _ in REPORT_ITEMS), "信息核实"]
+# The checklist's items, named on the pages that define the completion rate.
+CHECKLIST_LABELS = ("联系方式", "开放时间", "服务内容", "运营机构", "人员配置", "服务项目和协议",
+                    *(label for _, label, _ in REPORT_ITEMS), "信息核实")
 
 
 def portal_view(ctx: Context) -> DisclosureView:
@@ -374,7 +374,7 @@ def portal_view(ctx: Context) -> DisclosureView:
     every = [s for sids in by_group.values() for s in sids]
     total = _county_row(ctx, "", [rows[s] for s in every], sorted(p.projects), due, every, keep_rows=False)
     return DisclosureView(p.site.as_of.isoformat(), counties, total,
-                          params["verification"]["max_age_days"], _labels(), plan_findings(ctx), fund_rows(ctx),
+                          params["verification"]["max_age_days"], list(CHECKLIST_LABELS), plan_findings(ctx), fund_rows(ctx),
                           params["charity_fund_disclosure"]["due_days"])
 
 
@@ -385,7 +385,7 @@ def county_view(ctx: Context, code: str) -> CountyView:
     sids = by_group[code]
     rows = [_station_row(ctx, sid, checklist_for(p, sid, due, params)) for sid in sids]
     return CountyView(p.site.as_of.isoformat(), _county_row(ctx, code, rows, projects_by_group[code], due, sids),
-                      params["verification"]["max_age_days"], _labels())
+                      params["verification"]["max_age_days"], list(CHECKLIST_LABELS))
 
 
 def plan_findings(ctx: Context) -> list[PlanFinding]:

@@ -62,7 +62,7 @@ def html_files(site_dir: Path, known: Mapping[str, tuple[str, bool]] | None = No
     `paths`: the HTML files in site_dir, if the build knows them (not walked again)."""
     known = known or {}
     marked, every = [], []
-    rels = _html_paths(site_dir) if paths is None else sorted(paths, key=lambda rel: rel.split("/"))
+    rels = _html_paths(site_dir) if paths is None else sorted(paths, key=_in_site_order)
     for rel in rels:
         recorded = known.get(rel)
         if recorded is None:
@@ -90,7 +90,12 @@ def _html_paths(site_dir: Path) -> list[str]:
                         folders.append((entry.path, rel + "/"))
                 elif entry.name.endswith(".html") and entry.is_file():
                     found.append(rel)
-    return sorted(found, key=lambda rel: rel.split("/"))
+    return sorted(found, key=_in_site_order)
+
+
+def _in_site_order(rel: str) -> list[str]:
+    """The order of sorted(site_dir.rglob("*.html")): folder by folder."""
+    return rel.split("/")
 
 
 def shard_of(rel: str, count: int) -> int:
