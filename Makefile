@@ -87,4 +87,4 @@ update-golden: setup-test
 	$(BIN)/python -m tests.golden.update
 
 clean:
-	rm -rf site .site-new-* .site-old-* .site-clone-* .cache/sgz-portal .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site .site-new-* .site-old-* .site-clone-* .site-spare-* .cache/sgz-portal .pytest_cache .mypy_cache .ruff_cache

@@ -344,14 +344,19 @@ def measure(size: int, work: Path, seed: int, portal: Path = ROOT, preset: str =
     return result
 
 
+AFTERWARDS = ("old", "spare")  # what a build leaves to processes of its own (publish.py, site/clone.py)
+
+
 def settle(site: Path, limit: float = 300.0) -> float:
-    """Wait until the site the last build replaced is deleted (publish.remove_later: a process of
-    its own, 12 s for a province) and what the last build wrote is on disk (`sync`), and return
-    the seconds waited. An edit is timed on its own: started seconds after the last publish, it
-    would share the machine with that deletion and the kernel's writing out of 1.6 GB, the last
-    build's costs (2 to 5 s more in stop 24's runs)."""
+    """Wait until the processes the last build left behind are done: the deletion of a site it
+    replaced (publish.remove_later, 12 s for a province) or the linking of a first build's spare
+    (site/clone.py make_later, 8 s), and what the last build wrote is on disk (`sync`); return the
+    seconds waited. An edit is timed on its own: started seconds after the last publish, it would
+    share the machine with those and the kernel's writing out of 1.6 GB, the last build's costs
+    (2 to 5 s more in stop 24's runs)."""
     start = time.perf_counter()
-    while any(p.name.startswith(f".{site.name}-old-") for p in site.parent.iterdir()):
+    prefixes = tuple(f".{site.name}-{kind}-" for kind in AFTERWARDS)
+    while any(p.name.startswith(prefixes) for p in site.parent.iterdir()):
         if time.perf_counter() - start > limit:
             break
         time.sleep(0.2)

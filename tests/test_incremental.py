@@ -26,7 +26,8 @@ from sgz_portal.pages import disclosure as disclosure_page
 from sgz_portal.pages import home as home_page
 from sgz_portal.pages import specs
 from sgz_portal.pages import station as station_page
-from sgz_portal.site import cache, clone, plugin, redirect, rejoin, shards
+from sgz_portal.site import ahead, cache, clone, plugin, redirect, rejoin, shards
+from sgz_portal.site import build as build_module
 from tests.fixturedata import ADDED_BRIEF, SAMPLE, edit
 from tests.sitetext import digest
 
@@ -236,12 +237,12 @@ def test_reused_pages_are_linked_by_a_fork_while_the_data_is_checked(project: Pa
     log = project / "pids"
     real = clone._link_recorded
 
-    def linking(site_dir: Path, manifest: Path, folder: Path) -> list[str]:
+    def linking(site_dir: Path, rels: list[str], folder: Path) -> list[str]:
         with log.open("a", encoding="utf-8") as out:
             out.write(f"{os.getpid()}\n")
         if fork_fails and os.getpid() != parent:
             monkeypatch.setattr(os, "link", counted(os.link, 40))  # the child links 40 files, then dies
-        return real(site_dir, manifest, folder)
+        return real(site_dir, rels, folder)
 
     def counted(link: Callable[..., None], limit: int) -> Callable[..., None]:
         made = []
@@ -263,6 +264,77 @@ def test_reused_pages_are_linked_by_a_fork_while_the_data_is_checked(project: Pa
     assert changed.stat().st_nlink == 1  # rendered again: a file of its own
     assert not [p for p in project.iterdir() if "-clone-" in p.name]
     same_as_full(project)
+
+
+def counted(link: Callable[..., None], limit: int) -> Callable[..., None]:
+    """os.link that ends the process after `limit` links (a fork that dies halfway)."""
+    made = []
+
+    def linked(*args: object) -> None:
+        if len(made) == limit:
+            os._exit(3)
+        made.append(args)
+        link(*args)
+    return linked
+
+
+def beside(project: Path) -> list[str]:
+    """What is beside the site folders: staging, clone and spare folders of builds (none once done)."""
+    return [p.name for p in project.iterdir() if p.name.startswith((".site-", ".full-"))]
+
+
+def settled(project: Path, timeout: float = 60) -> None:
+    """Wait for the detached forks that link a first build's spare (site/clone.py make_later)."""
+    deadline = time.monotonic() + timeout
+    while beside(project) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert beside(project) == []
+
+
+@pytest.mark.usefixtures("forking")
+@pytest.mark.parametrize("fork_fails", [False, True])
+def test_a_large_builds_clone_starts_from_the_site_it_replaced(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                fork_fails: bool) -> None:
+    """A large build keeps the site it replaced (a first build: a copy linked by a detached fork)
+    as the spare its next build's clone starts from (site/clone.py). Nothing in the spare is
+    trusted: a stray file, or a page's file that is not the site's own, is not published; a fork
+    that dies halfway leaves the rest to the build. The result is a full build's bytes."""
+    monkeypatch.setattr(build_module, "BACKGROUND_PAGES", 1)
+    spare = cache.spare_store(project / cache.FOLDER, project / "site")
+    build(project, "site")
+    settled(project)
+    page = "stations/nanhu/index.html"
+    assert (spare / page).stat().st_ino == (project / "site" / page).stat().st_ino
+    edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
+    assert reused(build(project, "site")) > 150
+    assert (spare / page).stat().st_ino == (project / "site" / page).stat().st_ino  # the first site now
+    (spare / page).unlink()
+    (spare / page).write_text("<p>旧的页面</p>", encoding="utf-8")  # not the site's file
+    (spare / "junk").mkdir()
+    (spare / "junk" / "index.html").write_text("<p>多余</p>", encoding="utf-8")
+    parent = os.getpid()
+    real = clone._link_recorded
+
+    def linking(site_dir: Path, rels: list[str], folder: Path) -> list[str]:
+        if fork_fails and os.getpid() != parent:
+            monkeypatch.setattr(os, "link", counted(os.link, 2))
+        return real(site_dir, rels, folder)
+    monkeypatch.setattr(clone, "_link_recorded", linking)
+    edit(project / "data", "stations/beiling.yaml", "0830-5720999", "0830-5720888")
+    assert reused(build(project, "site")) > 150
+    assert (project / "site" / page).stat().st_nlink == 2  # reused: the site and the spare (the last site)
+    assert "旧的页面" not in (project / "site" / page).read_text(encoding="utf-8")
+    assert not (project / "site" / "junk").exists()
+    assert beside(project) == []
+    monkeypatch.setattr(clone, "_link_recorded", real)  # the full build's spare is linked without failing
+    same_as_full(project)
+    shutil.rmtree(project / "site")  # deleted by hand: the first build after makes the spare from the old one
+    (spare / "junk").mkdir()
+    (spare / "junk" / "index.html").write_text("<p>多余</p>", encoding="utf-8")
+    build(project, "site")
+    settled(project)
+    assert (spare / page).stat().st_ino == (project / "site" / page).stat().st_ino
+    assert not (spare / "junk").exists()
 
 
 @pytest.mark.usefixtures("forking")
@@ -611,3 +683,74 @@ def test_a_page_mkdocs_leaves_out_is_not_named(project: Path, monkeypatch: pytes
     build(project, "site")
     [(named, walked)] = seen
     assert named == walked and not any(rel.startswith("about/") for rel in walked)
+
+
+# -- search index shards made as mkdocs renders (site/ahead.py) -----------------------------------
+
+class Watched:
+    """What shards.index indexed after mkdocs, and when each shard made ahead was started."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.after: list[int] = []  # shards indexed after mkdocs, per build
+        self.started: list[int] = []  # pages written when each shard ahead was started
+        self.written = 0
+        monkeypatch.setattr(shards, "SHARD_FILES", 12)  # the sample's indexed pages in many shards
+        self.specs: list = []  # the generated pages in the order mkdocs renders them
+        index_shards, wrote, add = shards._index_shards, ahead.Ahead.wrote, shards.Runner.add
+        render_order = plugin.PortalPlugin._render_order
+
+        def ordering(state, uris, specs_of, addresses) -> list[str]:  # type: ignore[no-untyped-def]
+            uris = render_order(state, uris, specs_of, addresses)
+            self.specs = [specs_of[uri] for uri in uris]
+            return uris
+        monkeypatch.setattr(plugin.PortalPlugin, "_render_order", staticmethod(ordering))
+
+        def indexing(site_dir: Path, todo: list, tmp: Path) -> None:
+            self.after.append(len(todo))
+            index_shards(site_dir, todo, tmp)
+
+        def writing(me: ahead.Ahead, rel: str, digest: str, marked: bool) -> None:
+            self.written += 1
+            wrote(me, rel, digest, marked)
+
+        def adding(me: shards.Runner, group: list, bundle: Path) -> None:
+            if me.nice:
+                self.started.append(self.written)
+            add(me, group, bundle)
+        monkeypatch.setattr(shards, "_index_shards", indexing)
+        monkeypatch.setattr(ahead.Ahead, "wrote", writing)
+        monkeypatch.setattr(shards.Runner, "add", adding)
+
+
+def test_the_index_shards_are_made_as_mkdocs_renders(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The indexed pages are rendered first, shard by shard, and each shard's pagefind run starts
+    once its pages are on disk: after mkdocs nothing is left to index, in a full build or after a
+    phone changed. The index is byte for byte the one made without this."""
+    watched = Watched(monkeypatch)
+    build(project, "site")
+    shard_count = len(watched.started)
+    assert shard_count > 5 and watched.after == [0]
+    assert watched.started == sorted(watched.started) and watched.started[0] < watched.written / 4
+    assert watched.started[-1] < watched.written  # the last shard before the region pages and lists
+    order = [(spec.kind, spec.key) for spec in watched.specs]
+    posters = [n for n, (kind, _) in enumerate(order) if kind == "poster"]
+    assert posters and all(order[n - 1] == ("station", order[n][1]) for n in posters)  # one QR code each
+    edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
+    assert reused(build(project, "site")) > 150
+    assert 1 <= len(watched.started) - shard_count <= 2 and watched.after == [0, 0]
+    monkeypatch.setattr(plugin.PortalPlugin, "_index_ahead", staticmethod(lambda *a: None))
+    same_as_full(project)
+    assert watched.after[-1] > 5  # without: every shard indexed after mkdocs
+
+
+def test_a_wrong_guess_of_the_indexed_pages_costs_only_time(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which pages the index holds is decided by the pages themselves: if the guess of the
+    templates that carry pagefind's marker is wrong, the shards made ahead do not match and are
+    made again after mkdocs, and the index is what it would be."""
+    watched = Watched(monkeypatch)
+    guess = ahead.marked_templates
+    monkeypatch.setattr(plugin, "marked_templates", lambda folder: guess(folder) - {"service.html"})
+    build(project, "site")
+    assert watched.started and watched.after[0] > 0
+    monkeypatch.setattr(plugin.PortalPlugin, "_index_ahead", staticmethod(lambda *a: None))
+    same_as_full(project)

@@ -21,7 +21,7 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from sgz_portal.site import build as build_module
-from sgz_portal.site import publish, search
+from sgz_portal.site import cache, publish, search
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "fixtures" / "sample" / "data"
@@ -231,18 +231,34 @@ def test_the_next_build_leaves_a_running_deleters_folder_alone(tmp_path):
     assert not trash.exists()
 
 
-def test_a_large_site_is_published_before_its_old_copy_is_deleted(tmp_path, monkeypatch):
+@pytest.mark.usefixtures("forking")  # make_later's detached fork
+def test_a_large_sites_replaced_copy_is_kept_as_the_next_builds_spare(tmp_path, monkeypatch):
+    """A large build keeps the site it replaces as the spare its next build's clone starts from
+    (site/clone.py), in the cache folder and readable by its user alone; a first build, which
+    replaces none, has one linked by a detached fork. A spare not taken is deleted in the
+    background. Nothing is left beside the site."""
     monkeypatch.setattr(build_module, "BACKGROUND_PAGES", 1)
     monkeypatch.delenv("PORTAL_AS_OF", raising=False)
     handed, remove_later = [], publish.remove_later
     monkeypatch.setattr(publish, "remove_later", lambda old, site_dir: (handed.append(old), remove_later(old, site_dir)))
     site = tmp_path / "site"
-    assert build(site) == 0
-    first = (site / "index.html").stat().st_ino
-    assert build(site) == 0
-    assert (site / "index.html").stat().st_ino != first  # the new site is in place
-    assert len(handed) == 1
-    assert gone(site)
+    spare = cache.spare_store(CONFIG.parent / cache.FOLDER, site)
+    try:
+        assert build(site) == 0
+        assert gone(site)  # the detached fork's folder, moved to the cache when done
+        page = "stations/index.html"
+        assert (spare / page).stat().st_ino == (site / page).stat().st_ino
+        first = (site / "index.html").stat().st_ino
+        assert build(site) == 0
+        assert (site / "index.html").stat().st_ino != first  # the new site is in place
+        assert (spare / "index.html").stat().st_ino == first  # the replaced one is the spare
+        assert spare.stat().st_mode & 0o777 == 0o700
+        assert handed == [] and gone(site)  # the first spare was taken by the clone
+        assert build_module.build(MINIMAL, site, CONFIG, incremental=False) == 0
+        assert len(handed) == 1 and gone(site) and not handed[0].exists()  # a full build takes none
+        assert (spare / "stations").is_dir()
+    finally:
+        shutil.rmtree(spare, ignore_errors=True)
 
 
 # -- stale staging folders ---------------------------------------------------------------------

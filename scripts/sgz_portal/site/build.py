@@ -26,7 +26,7 @@ from sgz_portal.data import markup
 from sgz_portal.data.issues import ERROR, errors, summary
 from sgz_portal.data.memo import Memo
 from sgz_portal.pipeline import Prepared, prepare
-from sgz_portal.site import cache, publish, search, shards
+from sgz_portal.site import cache, clone, publish, search, shards
 from sgz_portal.site.cache import Cache
 from sgz_portal.site.clone import Clone
 from sgz_portal.site.plugin import NEEDS_BASE_URL, PortalPlugin
@@ -197,15 +197,20 @@ def _render(prepared: Prepared, data_dir: Path, out: Path, config_file: Path,
         config.plugins.on_startup(command="build", dirty=False)
         mkdocs_build(config)
     reused = plugin.cache
-    if reused is not None:
-        reused.stamp_pages(out, plugin.placed)
-    if reused is None or not reused.reuse_search(out, plugin.html):
-        store = reused.search_store if reused is not None else None
-        with collector_off():  # the index chunks decoded are lists of numbers (3 s of a province's edit)
-            taken = shards.index(out, store, reuse=reused is not None and reused.warm,
-                                 files=reused.html if reused is not None else None)
+    try:
         if reused is not None:
-            reused.indexed(out, taken)
+            reused.stamp_pages(out, plugin.placed)
+        if reused is None or not reused.reuse_search(out, plugin.html):
+            store = reused.search_store if reused is not None else None
+            made = plugin.ahead.finish() if plugin.ahead is not None else set()  # shards made as it rendered
+            with collector_off():  # the index chunks decoded are lists of numbers (3 s of a province's edit)
+                taken = shards.index(out, store, reuse=reused is not None and reused.warm,
+                                     files=reused.html if reused is not None else None, made=made)
+            if reused is not None:
+                reused.indexed(out, taken)
+    finally:
+        if plugin.ahead is not None:
+            plugin.ahead.close()
     return reused
 
 
@@ -221,8 +226,9 @@ def _save(reused: Cache) -> None:
               f"{f',沿用 {reused.shards_reused} 个搜索索引分片' if reused.shards_reused else ''}。")
 
 
-# Pages from which the replaced site is deleted in the background (publish.remove_later): a small
-# one takes milliseconds, and its build then leaves nothing behind when it returns.
+# Pages from which the replaced site is kept as the next build's spare (site/clone.py), or else
+# deleted in the background (publish.remove_later): a small one takes milliseconds to clone and to
+# delete, and its build then leaves nothing behind when it returns.
 BACKGROUND_PAGES = 5_000
 
 
@@ -239,8 +245,10 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool =
     published = False
     memo = cache.memo(config_file.parent, reuse=incremental)
     manifest = cache.manifest_path(config_file.parent / cache.FOLDER, site_dir)
+    spare = cache.spare_store(config_file.parent / cache.FOLDER, site_dir)
     # The previous site's pages are linked by a fork while the data is read and checked.
-    cloned = Clone(site_dir, manifest) if incremental and manifest.is_file() and site_dir.is_dir() else None
+    cloned = (Clone(site_dir, manifest, spare) if incremental and manifest.is_file() and site_dir.is_dir()
+              else None)
     with (interruptible(), markup.remembered(memo) as texts, _closing(cloned),
           prepared_frozen(data_dir, memo) as prepared):
         if not prepared.ok or prepared.portal is None:
@@ -258,8 +266,9 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool =
             print(f"生成网站失败,原有的 site/ 保持不变:{where}{err}", file=sys.stderr)
             return 1
         with publish.signals_held():  # an interrupt during the swap is told apart from one before it
+            first = not site_dir.exists()
             try:
-                publish.swap(tmp, site_dir, background=_large(reused))
+                publish.swap(tmp, site_dir, background=_large(reused), spare=spare if _large(reused) else None)
             except OSError as err:
                 shutil.rmtree(tmp, ignore_errors=True)
                 print(f"发布失败,原有的 site/ 保持不变:{err}", file=sys.stderr)
@@ -267,6 +276,8 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool =
             published = True
         if reused is not None:
             _save(reused)
+            if first and _large(reused):  # no replaced site to keep as the next build's spare
+                clone.make_later(site_dir, manifest, spare)
         if memo is not None:
             with contextlib.suppress(OSError):  # an entry left over costs only disk
                 memo.prune()

@@ -54,6 +54,7 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 SEARCH_DIR = search.BUNDLE
 SEARCH_STORE = "search"  # index shards of large sites, one folder per site folder (site/shards.py)
 EXPORTS_STORE = "opendata"  # open data parts, one folder per site folder (site/exports.py)
+SPARE_STORE = "spare"  # the site a large build replaced, one per site folder (site/clone.py)
 
 
 def sha256(data: bytes) -> str:
@@ -110,6 +111,11 @@ def manifest_path(folder: Path, site_dir: Path) -> Path:
 def exports_store(folder: Path, site_dir: Path) -> Path:
     """Where in the cache `folder` the open data parts of the site folder `site_dir` are kept."""
     return folder / EXPORTS_STORE / manifest_path(folder, site_dir).stem
+
+
+def spare_store(folder: Path, site_dir: Path) -> Path:
+    """Where in the cache `folder` the site that `site_dir`'s last build replaced is kept."""
+    return folder / SPARE_STORE / manifest_path(folder, site_dir).stem
 
 
 def read_manifest(path: Path) -> dict[str, Any] | None:
@@ -198,9 +204,12 @@ class Cache:
         self.reused += 1
         return path
 
-    def wrote(self, dest: str, key: str, output: str, inputs: str | None = None) -> None:
+    def wrote(self, dest: str, key: str, output: str, inputs: str | None = None) -> tuple[str, bool]:
+        """Record a page as mkdocs writes it; its SHA-256 and whether pagefind indexes it."""
         data = output.encode("utf-8", errors="xmlcharrefreplace")
-        self.new.pages[dest] = (key, sha256(data), "", search.MARKER in data, inputs or "")
+        digest, marked = sha256(data), search.MARKER in data
+        self.new.pages[dest] = (key, digest, "", marked, inputs or "")
+        return digest, marked
 
     def wrote_stub(self, dest: str, text: str) -> None:
         """An HTML file that is not a page (a redirect stub): known, so not read again to be hashed."""

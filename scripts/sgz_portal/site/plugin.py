@@ -13,7 +13,7 @@ import posixpath
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ from sgz_portal.pages.inputs import Inputs
 from sgz_portal.pages.views import Views
 from sgz_portal.pipeline import Prepared, prepare
 from sgz_portal.site import cache, exports, qrcodes, redirect, sitemap
+from sgz_portal.site.ahead import Ahead, marked_templates
 from sgz_portal.site.attachments import attachments
 from sgz_portal.site.clone import Clone
 
@@ -187,6 +188,8 @@ class BuildState:
     placed: set[str] = field(default_factory=set)  # reused pages and stubs in place from the clone
     files: Files | None = None  # what mkdocs writes (on_files)
     written_ahead: Forked | None = None  # reused pages linked and stubs written by a fork meanwhile
+    marked: set[str] = field(default_factory=set)  # the templates of pages that are indexed
+    ahead: Ahead | None = None  # the search index's shards, made as mkdocs renders (site/ahead.py)
 
 
 def _mark_toc(items: Any) -> None:
@@ -211,6 +214,7 @@ class PortalPlugin(BasePlugin):
         self.cache: cache.Cache | None = None  # what the build reused; read by site/build.py
         self.html: list[str] | None = None  # every HTML file the build wrote, if known; read by site/build.py
         self.placed: set[str] = set()  # reused files linked from the clone; read by site/build.py
+        self.ahead: Ahead | None = None  # the index shards made as mkdocs rendered; read by site/build.py
 
     def hand_over(self, data_dir: Path, prepared: Prepared, previous: Path | None = None,
                   reuse: bool = True, clone: Clone | None = None) -> None:
@@ -267,7 +271,8 @@ class PortalPlugin(BasePlugin):
             self.cache = cache.Cache(folder, self._previous, environment, self._reuse)
         self.state = BuildState(data_dir=data_dir, portal=portal,
                                 views=Views(portal, prepared.issues, ahead.result if ahead else work),
-                                overrides=overrides, exports_ahead=ahead, exports_scratch=scratch)
+                                overrides=overrides, exports_ahead=ahead, exports_scratch=scratch,
+                                marked=marked_templates(overrides))
         if self.cache is not None:
             self.state.cache = self.cache
             self.state.inputs = Inputs(self.state.views)
@@ -291,12 +296,11 @@ class PortalPlugin(BasePlugin):
                  else self._kept(spec, addresses[spec.src_uri][0]) for spec in made}
         templates = specs.specific_templates(state.overrides)
         reused: dict[str, str] = {}
-        for spec in sorted(made, key=lambda spec: spec.kind == "opendata"):
+        to_render: dict[str, str] = {}  # src_uri -> template
+        for spec in made:
             kept = keeps[spec.src_uri]
             if kept is None:  # rendered (its key, if _kept computed it, is recorded once written)
-                stub = specs.stub(spec, specs.template_for(spec, templates))
-                files.append(File.generated(config, spec.src_uri, content=stub))
-                state.pages[spec.src_uri] = spec
+                to_render[spec.src_uri] = specs.template_for(spec, templates)
                 continue
             dest, url = addresses[spec.src_uri]
             reused[dest] = kept
@@ -304,6 +308,13 @@ class PortalPlugin(BasePlugin):
                 state.urls.append(url)
         state.stubs = redirect.stubs(specs.redirects(state.portal, state.views.standins))
         self._place(state, Path(config.site_dir), set(reused))
+        state.ahead = self._index_ahead(state, Path(config.site_dir), set(reused),
+                                        [addresses[uri][0] for uri, template in to_render.items()
+                                         if template in state.marked])
+        by_uri = {spec.src_uri: spec for spec in made}
+        for uri in self._render_order(state, to_render, by_uri, addresses):
+            files.append(File.generated(config, uri, content=specs.stub(by_uri[uri], to_render[uri])))
+            state.pages[uri] = by_uri[uri]
         # Unchanged since the previous build and not in place from the clone: its file is copied
         # as it is, never seen by mkdocs as a page (no Markdown, context, template or plugin
         # events: most of an incremental build's time went there).
@@ -332,6 +343,37 @@ class PortalPlugin(BasePlugin):
         state.placed = self.placed = state.clone.place(site_dir, reused | same)
 
     @staticmethod
+    def _render_order(state: BuildState, uris: Iterable[str], specs_of: dict[str, specs.PageSpec],
+                      addresses: dict[str, tuple[str, str]]) -> list[str]:
+        """mkdocs renders pages in the order of `files`: the indexed ones shard by shard (site/ahead.py),
+        each poster right after its station still (they share one QR code, drawn once: site/qrcodes.py),
+        then the rest; the open data page's view (its files' sizes) waits for the open data: it is last."""
+        if state.ahead is None:
+            return sorted(uris, key=lambda uri: specs_of[uri].kind == "opendata")
+        order = state.ahead.order
+        stations: dict[str, int] = {}
+        keys: dict[str, int] = {}
+        for uri in uris:  # in the order of the specs: a poster comes after its station
+            spec = specs_of[uri]
+            if spec.kind == "poster" and spec.key in stations:
+                keys[uri] = stations[spec.key]
+                continue
+            keys[uri] = order(addresses[uri][0])
+            if spec.kind == "station":
+                stations[spec.key] = keys[uri]
+        return sorted(uris, key=lambda uri: (specs_of[uri].kind == "opendata", keys[uri]))
+
+    @staticmethod
+    def _index_ahead(state: BuildState, site_dir: Path, reused: set[str], rendered: list[str]) -> Ahead | None:
+        """The search index's shards made while mkdocs renders (site/ahead.py), for a build that
+        records what it writes and has its reused pages in place (not written meanwhile)."""
+        if state.cache is None or not rendered or reused - state.placed:
+            return None
+        pages = state.cache.new.pages
+        indexed = {dest: pages[dest][1] for dest in reused if pages[dest][3]}
+        return Ahead(site_dir, state.cache.search_store, state.cache.warm, rendered, indexed)
+
+    @staticmethod
     def _write_ahead(state: BuildState, files: Files, site_dir: Path) -> None:
         """Many reused pages and redirect stubs not in place from a clone (a full build's 31,000
         stubs, 6 s for a province): a fork links and writes them while mkdocs renders;
@@ -358,6 +400,8 @@ class PortalPlugin(BasePlugin):
     def on_build_error(self, *, error: Exception) -> None:
         if self.state is not None and self.state.qr_ahead is not None:
             self.state.qr_ahead.close()
+        if self.state is not None and self.state.ahead is not None:
+            self.state.ahead.close()
         for ahead in (self.state.exports_ahead, self.state.written_ahead) if self.state is not None else ():
             if ahead is not None:
                 ahead.close()
@@ -439,8 +483,10 @@ class PortalPlugin(BasePlugin):
             state.urls.append(page.url)
         output = valid_toggles(output)
         if state.cache is not None and page.file.src_uri in state.keys:
-            state.cache.wrote(page.file.dest_uri, state.keys[page.file.src_uri], output,
-                              state.inputs_of.get(page.file.src_uri))
+            digest, marked = state.cache.wrote(page.file.dest_uri, state.keys[page.file.src_uri], output,
+                                               state.inputs_of.get(page.file.src_uri))
+            if state.ahead is not None:
+                state.ahead.wrote(page.file.dest_uri, digest, marked)
         return output
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
@@ -465,6 +511,7 @@ class PortalPlugin(BasePlugin):
                                            self.config["sitemap_max_urls"]).items():
             (Path(config.site_dir) / name).write_text(text, encoding="utf-8")
         self.html = self._html(state, config)
+        self.ahead = state.ahead
         self.state = None  # the next build (mkdocs serve) starts afresh
 
     @staticmethod

@@ -5,12 +5,13 @@ On Linux the swap is one `renameat2(RENAME_EXCHANGE)` call: the two folders trad
 single atomic step, `site/` never goes missing. Where that call does not exist (other systems,
 some network filesystems) two renames are used, and a failed second rename puts the old site
 back. Staging folders left by an interrupted build (`.site-new-<pid>-*`, `.site-old-<pid>-*`,
-`.site-clone-<pid>-*`: site/clone.py) are removed by the next build, unless the process that made
-them is still running.
+`.site-clone-<pid>-*`, `.site-spare-<pid>-*`: site/clone.py) are removed by the next build, unless
+the process that made them is still running.
 
 The replaced site is deleted once the new one is in place. A large one (a province's 110,000
 folders and 150,000 files took 12 s to delete, a tenth of an incremental build) is deleted by a
 detached process, named in its folder's name so that the next build leaves it alone while it runs.
+A large build keeps it instead, as the spare its next build starts its clone from (`keep`).
 """
 from __future__ import annotations
 
@@ -69,7 +70,7 @@ def clean_stale(site_dir: Path) -> list[Path]:
     """Remove staging folders of builds that are no longer running, and this process's own
     earlier ones (but not its clone: this build's, made before its staging folder); return what
     was removed."""
-    pattern = re.compile(rf"^\.{re.escape(site_dir.name)}-(new|old|clone)-(?:(\d+)-)?")  # no pid: older builds
+    pattern = re.compile(rf"^\.{re.escape(site_dir.name)}-(new|old|clone|spare)-(?:(\d+)-)?")  # no pid: older builds
     removed: list[Path] = []
     if not site_dir.parent.is_dir():
         return removed
@@ -116,9 +117,9 @@ def signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
-def swap(new: Path, site_dir: Path, background: bool = False) -> None:
-    """Put `new` in place of `site_dir`; the old site is deleted afterwards, by a detached process
-    if `background` (remove_later)."""
+def swap(new: Path, site_dir: Path, background: bool = False, spare: Path | None = None) -> None:
+    """Put `new` in place of `site_dir`; the old site is kept as `spare` if given (keep), or else
+    deleted afterwards, by a detached process if `background` (remove_later)."""
     new.chmod(0o755)
     old: Path | None = None
     with signals_held():
@@ -128,8 +129,26 @@ def swap(new: Path, site_dir: Path, background: bool = False) -> None:
             old = new  # the old site, now under the staging name
         else:
             old = _two_renames(new, site_dir)
-    if old is not None:
+    if old is not None and not (spare is not None and keep(old, spare, site_dir)):
         remove_later(old, site_dir) if background else shutil.rmtree(old, ignore_errors=True)
+
+
+def keep(old: Path, spare: Path, site_dir: Path) -> bool:
+    """Keep the replaced site `old` as `spare`, the next build's start for its clone of the site
+    (site/clone.py), in place of any spare left there; False where it cannot be moved there
+    (another file system). Only the build's own user may read it: it holds pages no longer
+    published."""
+    try:
+        if os.path.lexists(spare):  # not taken: the last build was a full one
+            trash = spare.with_name(f"{spare.name}.old-{secrets.token_hex(4)}")
+            os.rename(spare, trash)
+            remove_later(trash, site_dir)
+        spare.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(old, spare)
+    except OSError:
+        return False
+    spare.chmod(0o700)
+    return True
 
 
 # The detached deleter: a path on stdin, deleted at low priority.

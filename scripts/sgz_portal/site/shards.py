@@ -25,6 +25,7 @@ file is checked):
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import math
@@ -62,7 +63,7 @@ def html_files(site_dir: Path, known: Mapping[str, tuple[str, bool]] | None = No
     `paths`: the HTML files in site_dir, if the build knows them (not walked again)."""
     known = known or {}
     marked, every = [], []
-    rels = _html_paths(site_dir) if paths is None else sorted(paths, key=_in_site_order)
+    rels = _html_paths(site_dir) if paths is None else sorted(paths, key=in_site_order)
     for rel in rels:
         recorded = known.get(rel)
         if recorded is None:
@@ -90,10 +91,10 @@ def _html_paths(site_dir: Path) -> list[str]:
                         folders.append((entry.path, rel + "/"))
                 elif entry.name.endswith(".html") and entry.is_file():
                     found.append(rel)
-    return sorted(found, key=_in_site_order)
+    return sorted(found, key=in_site_order)
 
 
-def _in_site_order(rel: str) -> list[str]:
+def in_site_order(rel: str) -> list[str]:
     """The order of sorted(site_dir.rglob("*.html")): folder by folder."""
     return rel.split("/")
 
@@ -108,12 +109,13 @@ def shard_key(files: list[tuple[str, str]]) -> str:
 
 
 def index(site_dir: Path, store: Path | None = None, reuse: bool = True,
-          files: list[tuple[str, str]] | None = None) -> int:
+          files: list[tuple[str, str]] | None = None, made: set[str] | frozenset[str] = frozenset()) -> int:
     """Write site_dir/pagefind/, as search.index does: in shards of at most SHARD_FILES pages (a
     small site is one shard), kept in `store` (when given) for the next build, then joined (which
     also copies light words where the browser looks for them, chunks.light_sources); with `reuse`, a
-    stored shard with the same files is not indexed again. `files`: html_files(site_dir), if already
-    known. Returns the number of shards taken from the store."""
+    stored shard with the same files is not indexed again, and neither is one this build `made` as
+    mkdocs rendered (site/ahead.py). `files`: html_files(site_dir), if already known. Returns the
+    number of shards taken from the store (not those made)."""
     files = html_files(site_dir) if files is None else files
     count = math.ceil(len(files) / SHARD_FILES)
     if count == 0:
@@ -123,7 +125,7 @@ def index(site_dir: Path, store: Path | None = None, reuse: bool = True,
     for rel, digest in files:
         groups[shard_of(rel, count)].append((rel, digest))
     try:
-        taken = _index_and_join(site_dir, groups, store, reuse)
+        taken = _index_and_join(site_dir, groups, store, reuse, made)
     except SearchIndexError:
         if not reuse:
             raise
@@ -133,17 +135,21 @@ def index(site_dir: Path, store: Path | None = None, reuse: bool = True,
     return taken
 
 
-def _index_and_join(site_dir: Path, groups: list[list[tuple[str, str]]], store: Path | None, reuse: bool) -> int:
+def _index_and_join(site_dir: Path, groups: list[list[tuple[str, str]]], store: Path | None, reuse: bool,
+                    made: set[str] | frozenset[str] = frozenset()) -> int:
     # Beside the site, so that its files can be linked, not copied; a name that the next build
     # cleans up if this one is killed (publish.clean_stale: the site folder's name, then -new-<pid>-).
     with tempfile.TemporaryDirectory(prefix=f"{site_dir.name}-shards-", dir=site_dir.parent) as tmp:
         home = store if store is not None else Path(tmp) / "store"
         home.mkdir(parents=True, exist_ok=True)
         bundles, todo = [], []
+        fresh = 0
         for group in groups:
             bundle = home / shard_key(group)
-            if not (reuse and (bundle / ENTRY).is_file()):
+            if not ((reuse or bundle.name in made) and (bundle / ENTRY).is_file()):
                 todo.append((group, bundle))
+            elif bundle.name in made:
+                fresh += 1
             bundles.append(bundle)
         _index_shards(site_dir, todo, Path(tmp))
         try:
@@ -156,40 +162,96 @@ def _index_and_join(site_dir: Path, groups: list[list[tuple[str, str]]], store: 
             return 0
     if store is not None:
         _prune(store, {b.name for b in bundles} | {rejoin.FOLDER})
-    return len(groups) - len(todo)
+    return len(groups) - len(todo) - fresh
 
 
 def _index_shards(site_dir: Path, todo: list[tuple[list[tuple[str, str]], Path]], tmp: Path) -> None:
     """Run pagefind on each shard, PARALLEL at a time: each sees a folder of links to its files."""
-    running: list[tuple[subprocess.Popen[str], Path, Path]] = []
-    queue = list(enumerate(todo))
-    while queue or running:
-        while queue and len(running) < PARALLEL:
-            n, (group, bundle) = queue.pop(0)
-            part = tmp / f"site-{n}"
+    runner = Runner(site_dir, tmp, PARALLEL)
+    try:
+        for group, bundle in todo:
+            runner.add(group, bundle)
+        failed = runner.wait()
+    finally:
+        runner.kill()
+    if failed:
+        raise SearchIndexError(f"建立搜索索引失败:{failed[0]}")
+
+
+class Runner:
+    """pagefind runs on shards, `parallel` at a time, each on a folder of links to its files in
+    `tmp`; each bundle goes into its place in the store whole or not at all. `nice`: a lower
+    priority (runs beside mkdocs: site/ahead.py)."""
+
+    def __init__(self, site_dir: Path, tmp: Path, parallel: int, nice: int = 0) -> None:
+        self.site_dir, self.tmp, self.parallel, self.nice = site_dir, tmp, parallel, nice
+        self.queue: list[tuple[list[tuple[str, str]], Path]] = []
+        self.running: list[tuple[subprocess.Popen[str], Path, Path]] = []
+        self.done: set[str] = set()  # the names of the bundles made
+        self.failed: list[str] = []  # what pagefind said when it failed
+        self._started = 0
+
+    def add(self, group: list[tuple[str, str]], bundle: Path) -> None:
+        self.queue.append((group, bundle))
+        self._fill()
+
+    def _fill(self) -> None:
+        while self.queue and len(self.running) < self.parallel:
+            group, bundle = self.queue.pop(0)
+            part = self.tmp / f"site-{self._started}"
+            written = self.tmp / f"bundle-{self._started}"
+            self._started += 1
+            made: set[Path] = set()
             for rel, _ in group:
                 target = part / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
                 try:
-                    os.link(site_dir / rel, target)
+                    os.link(self.site_dir / rel, target)
                 except OSError:
-                    shutil.copyfile(site_dir / rel, target)
-            written = tmp / f"bundle-{n}"
+                    shutil.copyfile(self.site_dir / rel, target)
             command = [sys.executable, "-m", "pagefind", "--site", str(part), "--output-path", str(written), "--silent"]
-            running.append((subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True),
-                            written, bundle))
-        process, written, bundle = running.pop(0)
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                       preexec_fn=functools.partial(os.nice, self.nice) if self.nice else None)
+            self.running.append((process, written, bundle))
+
+    def poll(self) -> None:
+        """Take the runs that have ended, and start queued ones in their place."""
+        for run in [r for r in self.running if r[0].poll() is not None]:
+            self.running.remove(run)
+            self._take(*run)
+        self._fill()
+
+    def wait(self) -> list[str]:
+        """Run everything queued; what pagefind said in the runs that failed."""
+        self._fill()
+        while self.running:
+            run = self.running.pop(0)
+            self._take(*run)
+            self._fill()
+        return self.failed
+
+    def _take(self, process: subprocess.Popen[str], written: Path, bundle: Path) -> None:
         output, _ = process.communicate()
         if process.returncode != 0:
-            for other, _, _ in running:
-                other.kill()
-            raise SearchIndexError(f"建立搜索索引失败:{output.strip()}")
-        # Into the store whole or not at all: moved beside its place first, then renamed.
-        beside = bundle.with_name(f".{bundle.name}.tmp")
+            self.failed.append(output.strip())
+            self.queue.clear()
+            return
+        beside = bundle.with_name(f".{bundle.name}.tmp")  # moved beside its place first, then renamed
         shutil.rmtree(beside, ignore_errors=True)
         shutil.move(written, beside)
         shutil.rmtree(bundle, ignore_errors=True)
         os.rename(beside, bundle)
+        self.done.add(bundle.name)
+
+    def kill(self) -> None:
+        """Stop what still runs (a build that failed, or no longer needs it)."""
+        for process, _, _ in self.running:
+            process.kill()
+            process.wait()
+        self.running.clear()
+        self.queue.clear()
 
 
 def _prune(store: Path, keep: set[str]) -> None:
