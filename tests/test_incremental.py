@@ -244,15 +244,6 @@ def test_reused_pages_are_linked_by_a_fork_while_the_data_is_checked(project: Pa
             monkeypatch.setattr(os, "link", counted(os.link, 40))  # the child links 40 files, then dies
         return real(site_dir, rels, folder)
 
-    def counted(link: Callable[..., None], limit: int) -> Callable[..., None]:
-        made = []
-
-        def linked(*args: object) -> None:
-            if len(made) == limit:
-                os._exit(3)
-            made.append(args)
-            link(*args)
-        return linked
     parent = os.getpid()
     monkeypatch.setattr(clone, "_link_recorded", linking)
     edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
@@ -315,13 +306,19 @@ def test_a_large_builds_clone_starts_from_the_site_it_replaced(project: Path, mo
     parent = os.getpid()
     real = clone._link_recorded
 
+    log = project / "pids"
+
     def linking(site_dir: Path, rels: list[str], folder: Path) -> list[str]:
+        with log.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
         if fork_fails and os.getpid() != parent:
             monkeypatch.setattr(os, "link", counted(os.link, 2))
         return real(site_dir, rels, folder)
     monkeypatch.setattr(clone, "_link_recorded", linking)
     edit(project / "data", "stations/beiling.yaml", "0830-5720999", "0830-5720888")
     assert reused(build(project, "site")) > 150
+    pids = log.read_text(encoding="utf-8").split()
+    assert pids[0] != str(parent) and pids[1:] == ([str(parent)] if fork_fails else [])  # the build finished it
     assert (project / "site" / page).stat().st_nlink == 2  # reused: the site and the spare (the last site)
     assert "旧的页面" not in (project / "site" / page).read_text(encoding="utf-8")
     assert not (project / "site" / "junk").exists()
