@@ -440,6 +440,8 @@ def test_full_builds_need_no_cache_and_make_clean_removes_it() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     clean = makefile.split("\nclean:", 1)[1].split("\n\n", 1)[0]
     assert str(cache.FOLDER) in clean
+    assert cache.spare_store(cache.FOLDER, ROOT / "site").is_relative_to(cache.FOLDER)  # the spare too
+    assert ".site-spare-*" in clean  # a first build's spare while a detached fork links it
     assert "/.cache/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
 
 
