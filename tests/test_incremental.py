@@ -303,6 +303,9 @@ def test_a_large_builds_clone_starts_from_the_site_it_replaced(project: Path, mo
     (spare / page).write_text("<p>旧的页面</p>", encoding="utf-8")  # not the site's file
     (spare / "junk").mkdir()
     (spare / "junk" / "index.html").write_text("<p>多余</p>", encoding="utf-8")
+    (spare / "empty" / "deeper").mkdir(parents=True)  # as a fork killed halfway may leave them
+    shutil.rmtree(spare / "pagefind")
+    (spare / "pagefind").mkdir()  # where the search index is made
     parent = os.getpid()
     real = clone._link_recorded
 
@@ -321,7 +324,7 @@ def test_a_large_builds_clone_starts_from_the_site_it_replaced(project: Path, mo
     assert pids[0] != str(parent) and pids[1:] == ([str(parent)] if fork_fails else [])  # the build finished it
     assert (project / "site" / page).stat().st_nlink == 2  # reused: the site and the spare (the last site)
     assert "旧的页面" not in (project / "site" / page).read_text(encoding="utf-8")
-    assert not (project / "site" / "junk").exists()
+    assert not (project / "site" / "junk").exists() and not (project / "site" / "empty").exists()
     assert beside(project) == []
     monkeypatch.setattr(clone, "_link_recorded", real)  # the full build's spare is linked without failing
     same_as_full(project)

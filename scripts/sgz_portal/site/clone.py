@@ -47,23 +47,28 @@ def _recorded(site_dir: Path, manifest: Path) -> list[str] | None:
     return [*raw.get("pages", {}), *raw.get("stubs", {})]
 
 
-def _walk(root: str) -> tuple[dict[str, int], set[str]]:
-    """Every file under `root` (relative path -> inode) and every folder (root-relative, "" for
-    itself): by scandir alone, which on Linux needs no stat per entry."""
+def _walk(root: str) -> tuple[dict[str, int], set[str], set[str]]:
+    """Every file under `root` (relative path -> inode), every folder (root-relative, "" for
+    itself) and the empty ones: by scandir alone, which on Linux needs no stat per entry."""
     files: dict[str, int] = {}
     folders = {""}
+    empty = set()
     stack = [""]
     while stack:
         rel = stack.pop()
         with os.scandir(os.path.join(root, rel)) as entries:
+            seen = False
             for entry in entries:
+                seen = True
                 sub = f"{rel}/{entry.name}" if rel else entry.name
                 if entry.is_dir(follow_symlinks=False):
                     folders.add(sub)
                     stack.append(sub)
                 else:
                     files[sub] = entry.inode()
-    return files, folders
+        if not seen and rel:
+            empty.add(rel)
+    return files, folders, empty
 
 
 def _link_recorded(site_dir: Path, rels: list[str], folder: Path) -> list[str]:
@@ -71,15 +76,13 @@ def _link_recorded(site_dir: Path, rels: list[str], folder: Path) -> list[str]:
     Whatever `folder` holds already (a spare, or what a fork that died halfway linked) is kept
     where it is the site's own file, and removed otherwise."""
     source, clone = str(site_dir), str(folder)
-    present, made = _walk(clone)
-    if present and os.stat(clone).st_dev != os.stat(source).st_dev:  # inodes of another disk
-        _clear(clone, present)
-        present = {}
-    wanted = set(rels)
-    emptied = set()
-    for rel in present.keys() - wanted:
+    present, made, emptied = _walk(clone)  # an empty folder would be moved into the site as it is
+    foreign = bool(present) and os.stat(clone).st_dev != os.stat(source).st_dev  # inodes of another disk
+    for rel in present.keys() - (set() if foreign else set(rels)):
         os.unlink(os.path.join(clone, rel))
         emptied.add(os.path.dirname(rel))
+    if foreign:
+        present = {}
     made -= _remove_emptied(clone, emptied)
     linked = []
     for rel in rels:
@@ -106,11 +109,6 @@ def _link_recorded(site_dir: Path, rels: list[str], folder: Path) -> list[str]:
             continue
         linked.append(rel)
     return linked
-
-
-def _clear(root: str, files: dict[str, int]) -> None:
-    for rel in files:
-        os.unlink(os.path.join(root, rel))
 
 
 def _remove_emptied(root: str, folders: set[str]) -> set[str]:
@@ -209,25 +207,33 @@ def make_later(site_dir: Path, manifest: Path, spare: Path) -> None:
     if not forked.available():
         return
     site_dir = site_dir.resolve()
+    ready, told = os.pipe()
     pid = os.fork()
     if pid:
+        os.close(told)
         os.waitpid(pid, 0)  # the middle fork, which exits at once
+        with os.fdopen(ready, "rb") as pipe:  # once its folder is there (or it failed): seen by bench settle
+            pipe.read(1)
         return
     try:
+        os.close(ready)
         os.setsid()
         if os.fork() == 0:
-            _detached(site_dir, manifest, spare)
+            _detached(site_dir, manifest, spare, told)
     finally:
         os._exit(0)
 
 
-def _detached(site_dir: Path, manifest: Path, spare: Path) -> None:
+def _detached(site_dir: Path, manifest: Path, spare: Path, told: int) -> None:
     quiet = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):  # whoever reads the build's output is not kept waiting for this one
         os.dup2(quiet, fd)
     gc.disable()
     os.nice(10)
-    folder = publish.temp_folder(site_dir, SPARE)
+    try:
+        folder = publish.temp_folder(site_dir, SPARE)
+    finally:
+        os.close(told)
     try:
         rels = _recorded(site_dir, manifest)
         if rels is None:
