@@ -15,7 +15,6 @@ only time, and the index is byte for byte what it would be without this module.
 """
 from __future__ import annotations
 
-import math
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -43,12 +42,9 @@ class Ahead:
         self.site_dir, self.store, self.reuse = site_dir, store, reuse
         self.digests = dict(reused)
         rendered = list(rendered)
-        count = math.ceil((len(rendered) + len(reused)) / shards.SHARD_FILES)
-        self.shard = {rel: shards.shard_of(rel, count) for rel in [*rendered, *reused]}
-        self.members: list[list[str]] = [[] for _ in range(count)]
-        for rel in sorted(self.shard, key=shards.in_site_order):
-            self.members[self.shard[rel]].append(rel)
-        self.waiting = [0] * count  # pages of each shard not yet on disk
+        self.members = shards.shard_groups(sorted({*rendered, *reused}, key=shards.in_site_order))
+        self.shard = {rel: n for n, group in enumerate(self.members) for rel in group}
+        self.waiting = [0] * len(self.members)  # pages of each shard not yet on disk
         for rel in rendered:
             self.waiting[self.shard[rel]] += 1
         self.pending: str | None = None

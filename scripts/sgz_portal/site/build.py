@@ -266,9 +266,9 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool =
             print(f"生成网站失败,原有的 site/ 保持不变:{where}{err}", file=sys.stderr)
             return 1
         with publish.signals_held():  # an interrupt during the swap is told apart from one before it
-            first = not site_dir.exists()
+            first, large = not site_dir.exists(), _large(reused)
             try:
-                publish.swap(tmp, site_dir, background=_large(reused), spare=spare if _large(reused) else None)
+                publish.swap(tmp, site_dir, background=large, spare=spare if large else None)
             except OSError as err:
                 shutil.rmtree(tmp, ignore_errors=True)
                 print(f"发布失败,原有的 site/ 保持不变:{err}", file=sys.stderr)
@@ -276,7 +276,7 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool =
             published = True
         if reused is not None:
             _save(reused)
-            if first and _large(reused):  # no replaced site to keep as the next build's spare
+            if first and large:  # no replaced site to keep as the next build's spare
                 clone.make_later(site_dir, manifest, spare)
         if memo is not None:
             with contextlib.suppress(OSError):  # an entry left over costs only disk

@@ -144,10 +144,10 @@ def keep(old: Path, spare: Path, site_dir: Path) -> bool:
             os.rename(spare, trash)
             remove_later(trash, site_dir)
         spare.parent.mkdir(parents=True, exist_ok=True)
+        old.chmod(0o700)  # before it is moved: a failure here leaves the site published all the same
         os.rename(old, spare)
     except OSError:
         return False
-    spare.chmod(0o700)
     return True
 
 

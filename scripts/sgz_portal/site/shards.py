@@ -103,6 +103,16 @@ def shard_of(rel: str, count: int) -> int:
     return int.from_bytes(hashlib.sha256(rel.encode()).digest()[:4], "big") % count
 
 
+def shard_groups(rels: list[str]) -> list[list[str]]:
+    """`rels` (in site order) in shards of about SHARD_FILES pages, by a hash of each path: how
+    index() groups the files, and site/ahead.py the pages it expects, before they are written."""
+    count = math.ceil(len(rels) / SHARD_FILES)
+    groups: list[list[str]] = [[] for _ in range(count)]
+    for rel in rels:
+        groups[shard_of(rel, count)].append(rel)
+    return groups
+
+
 def shard_key(files: list[tuple[str, str]]) -> str:
     """What a shard's bundle depends on: pagefind's version and its files' paths and bytes."""
     return search.files_key(files, f"pagefind {search.PAGEFIND_VERSION}\n")[:32]
@@ -117,13 +127,11 @@ def index(site_dir: Path, store: Path | None = None, reuse: bool = True,
     mkdocs rendered (site/ahead.py). `files`: html_files(site_dir), if already known. Returns the
     number of shards taken from the store (not those made)."""
     files = html_files(site_dir) if files is None else files
-    count = math.ceil(len(files) / SHARD_FILES)
-    if count == 0:
+    if not files:
         search.index(site_dir)
         return 0
-    groups: list[list[tuple[str, str]]] = [[] for _ in range(count)]
-    for rel, digest in files:
-        groups[shard_of(rel, count)].append((rel, digest))
+    digests = dict(files)
+    groups = [[(rel, digests[rel]) for rel in group] for group in shard_groups([rel for rel, _ in files])]
     try:
         taken = _index_and_join(site_dir, groups, store, reuse, made)
     except SearchIndexError:
