@@ -184,22 +184,27 @@ class Cache:
     def warm(self) -> bool:
         return self.old is not None
 
-    def keep(self, dest: str, key: str | None = None, inputs: str | None = None) -> str | None:
+    def keep(self, dest: str, key: str | None = None, inputs: str | None = None,
+             intact: str | None = None) -> str | None:
         """The path of the previously published page at `dest`, if its inputs (pages/inputs.py) or its key
         match the recorded ones and its file is intact; it is then recorded as written by this
-        build too, with these inputs."""
+        build too, with these inputs. `intact`: a copy of the recorded file already found as it was
+        written (site/clone.py), taken without looking at the site's own."""
         if self.old is None:
             return None
         recorded = self.old.pages.get(dest)
         if recorded is None or not ((inputs and recorded[4] == inputs) or recorded[0] == key):
             return None
-        path = os.path.join(self._site, dest)  # a str: 75,000 Paths made cost a province 0.6 s
-        try:
-            same = stamp(path) == recorded[2] or sha256(Path(path).read_bytes()) == recorded[1]
-        except OSError:
-            return None
-        if not same:
-            return None  # edited or damaged since: rendered again
+        if intact is not None:
+            path = intact
+        else:
+            path = os.path.join(self._site, dest)  # a str: 75,000 Paths made cost a province 0.6 s
+            try:
+                same = stamp(path) == recorded[2] or sha256(Path(path).read_bytes()) == recorded[1]
+            except OSError:
+                return None
+            if not same:
+                return None  # edited or damaged since: rendered again
         self.new.pages[dest] = (*recorded[:4], inputs or "")
         self.reused += 1
         return path

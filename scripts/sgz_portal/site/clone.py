@@ -21,6 +21,11 @@ the site is put right. Nothing in the spare is trusted: a file is kept only if i
 own file (the same inode, on the same file system; files are never written through a link), and
 every other file goes. A first build replaced no site: a detached fork links its spare once the
 build has returned (`make_later`).
+
+The fork also vouches for the pages it found as recorded (the recorded inode, size and time), so
+that the build does not `stat` them again in the site: with the file system's caches cold, reading
+the site's 110,000 folders as well as the spare's cost a phone edit seconds. A page it does not
+vouch for is checked by the build as before (site/cache.py `keep`).
 """
 from __future__ import annotations
 
@@ -39,12 +44,18 @@ KIND = "clone"  # its folder: .<site>-clone-<pid>-<random>, removed by publish.c
 SPARE = "spare"  # a first build's spare while it is linked: .<site>-spare-<pid>-<random>, the same
 
 
-def _recorded(site_dir: Path, manifest: Path) -> list[str] | None:
-    """The pages and stubs `manifest` records of `site_dir`, or None if it is not that site's."""
+def _recorded(site_dir: Path, manifest: Path) -> dict[str, str] | None:
+    """The pages and stubs `manifest` records of `site_dir`, each with its recorded stamp (site/cache.py:
+    size, modification time, inode; "" for a stub, whose stamp is not recorded), or None if it is
+    not that site's."""
     raw = read_manifest(manifest)
     if raw is None or raw.get("site") != str(site_dir):
         return None
-    return [*raw.get("pages", {}), *raw.get("stubs", {})]
+    return {**{rel: page[2] for rel, page in raw.get("pages", {}).items()}, **dict.fromkeys(raw.get("stubs", {}), "")}
+
+
+def _stamp(st: os.stat_result) -> str:
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"  # cache.stamp's
 
 
 def _walk(root: str) -> tuple[dict[str, int], set[str], set[str]]:
@@ -71,10 +82,14 @@ def _walk(root: str) -> tuple[dict[str, int], set[str], set[str]]:
     return files, folders, empty
 
 
-def _link_recorded(site_dir: Path, rels: list[str], folder: Path) -> list[str]:
-    """Make `folder` hold links to `site_dir`'s files `rels` and nothing else; what it links.
-    Whatever `folder` holds already (a spare, or what a fork that died halfway linked) is kept
-    where it is the site's own file, and removed otherwise."""
+def _link_recorded(site_dir: Path, rels: dict[str, str], folder: Path) -> tuple[list[str], list[str]]:
+    """Make `folder` hold links to `site_dir`'s files `rels` (path -> recorded stamp) and nothing
+    else; what it links, and which of those are intact: the very file recorded, as it was
+    written (its stamp). Whatever `folder` holds already (a spare, or what a fork that died halfway
+    linked) is kept where it is the site's own file, and removed otherwise. A page the spare holds
+    as recorded (the recorded inode, on the same disk) is kept without looking it up in the site:
+    reading a province's 110,000 folders twice, in the spare and in the site, was most of a phone
+    edit's time when the file system's caches were cold."""
     source, clone = str(site_dir), str(folder)
     present, made, emptied = _walk(clone)  # an empty folder would be moved into the site as it is
     foreign = bool(present) and os.stat(clone).st_dev != os.stat(source).st_dev  # inodes of another disk
@@ -84,20 +99,25 @@ def _link_recorded(site_dir: Path, rels: list[str], folder: Path) -> list[str]:
     if foreign:
         present = {}
     made -= _remove_emptied(clone, emptied)
-    linked = []
-    for rel in rels:
+    linked, intact = [], []
+    for rel, recorded in rels.items():
         target = os.path.join(clone, rel)
-        try:
-            inode: int | None = os.lstat(os.path.join(source, rel)).st_ino
-        except OSError:  # gone since: written afresh, if at all
-            inode = None
         have = present.get(rel)
+        if have is not None and recorded and have == int(recorded.rsplit(":", 1)[1]) \
+                and _stamp(os.lstat(target)) == recorded:
+            linked.append(rel)  # the recorded file, as written
+            intact.append(rel)
+            continue
+        try:
+            st: os.stat_result | None = os.lstat(os.path.join(source, rel))
+        except OSError:  # gone since: written afresh, if at all
+            st = None
         if have is not None:
-            if have == inode:
+            if st is not None and have == st.st_ino:
                 linked.append(rel)
                 continue
             os.unlink(target)
-        if inode is None:
+        if st is None:
             continue
         parent = os.path.dirname(rel)
         try:
@@ -108,7 +128,9 @@ def _link_recorded(site_dir: Path, rels: list[str], folder: Path) -> list[str]:
         except OSError:  # links not allowed here: that file is written afresh
             continue
         linked.append(rel)
-    return linked
+        if recorded and _stamp(st) == recorded:
+            intact.append(rel)
+    return linked, intact
 
 
 def _remove_emptied(root: str, folders: set[str]) -> set[str]:
@@ -126,12 +148,12 @@ def _remove_emptied(root: str, folders: set[str]) -> set[str]:
     return removed
 
 
-def _mirror(site_dir: Path, manifest: Path, folder: Path, spare: Path | None) -> list[str]:
+def _mirror(site_dir: Path, manifest: Path, folder: Path, spare: Path | None) -> tuple[list[str], list[str]]:
     """The fork's work: `folder` made to hold links to the recorded pages and stubs, starting from
     the spare if there is one (taken: a spare serves one build)."""
     rels = _recorded(site_dir, manifest)
     if rels is None:
-        return []
+        return [], []
     if spare is not None:
         with contextlib.suppress(OSError):  # none, another file system, or taken by another build
             os.rename(spare, folder)  # onto the empty folder made for the clone
@@ -148,11 +170,17 @@ class Clone:
         folder = self.folder
         self.fork = Forked(lambda: _mirror(site_dir, manifest, folder, spare))
 
+    def intact(self) -> dict[str, str]:
+        """Recorded pages the clone holds as they were written (waits for the fork): page -> the
+        path of that file in the clone folder, which the build may take without checking it again."""
+        folder = str(self.folder)
+        return {rel: os.path.join(folder, rel) for rel in self.fork.result()[1]}
+
     def place(self, staging: Path, wanted: set[str]) -> set[str]:
         """Move the clone into `staging` and keep of its links only those in `wanted` (site-relative
         paths); returns the paths now in place. A clone folder whose name `staging` already holds
         is left out (its pages are written afresh)."""
-        linked = self.fork.result()
+        linked = self.fork.result()[0]
         moved = set()
         for entry in sorted(os.listdir(self.folder)):
             if os.path.lexists(staging / entry):

@@ -292,8 +292,13 @@ class PortalPlugin(BasePlugin):
         addresses = {spec.src_uri: page_address(config, spec.src_uri) for spec in made}
         # The open data page's view (its files' sizes) waits for the open data: it is always
         # rendered, and last (mkdocs renders pages in the order of `files`).
-        keeps = {spec.src_uri: None if spec.src_uri in rendered or spec.kind == "opendata"
-                 else self._kept(spec, addresses[spec.src_uri][0]) for spec in made}
+        candidates = [spec for spec in made if spec.src_uri not in rendered and spec.kind != "opendata"]
+        inputs = {spec.src_uri: self._inputs(spec) for spec in candidates}  # while the clone's fork works
+        intact = state.clone.intact() if state.clone is not None and inputs else {}
+        keeps: dict[str, str | None] = dict.fromkeys((spec.src_uri for spec in made), None)
+        for spec in candidates:
+            dest = addresses[spec.src_uri][0]
+            keeps[spec.src_uri] = self._kept(spec, dest, inputs[spec.src_uri], intact.get(dest))
         templates = specs.specific_templates(state.overrides)
         reused: dict[str, str] = {}
         to_render: dict[str, str] = {}  # src_uri -> template
@@ -414,21 +419,27 @@ class PortalPlugin(BasePlugin):
         env.autoescape = True
         return env
 
-    def _kept(self, spec: specs.PageSpec, dest: str) -> str | None:
-        """In an incremental build, the previous build's file of this page if its inputs
-        (pages/inputs.py) or else its key (spec and view) are the recorded ones and the file is
-        intact (site/cache.py). The key is kept for on_page_context otherwise, so that a page
-        rendered after all is not hashed twice."""
+    def _inputs(self, spec: specs.PageSpec) -> str | None:
+        """In an incremental build, the page's inputs key (pages/inputs.py), if it has one."""
         state = self._require()
         if state.cache is None or state.inputs is None or not state.cache.warm:
             return None
-        inputs = state.inputs.key(spec)
-        kept = state.cache.keep(dest, inputs=inputs) if inputs else None
+        return state.inputs.key(spec)
+
+    def _kept(self, spec: specs.PageSpec, dest: str, inputs: str | None, intact: str | None) -> str | None:
+        """In an incremental build, the previous build's file of this page if its `inputs` or else
+        its key (spec and view) are the recorded ones and the file is intact (site/cache.py;
+        `intact`: a copy the clone found as written). The key is kept for on_page_context
+        otherwise, so that a page rendered after all is not hashed twice."""
+        state = self._require()
+        if state.cache is None or state.inputs is None or not state.cache.warm:
+            return None
+        kept = state.cache.keep(dest, inputs=inputs, intact=intact) if inputs else None
         if kept is not None:
             return kept  # its view is not even computed
         view = state.views.view(spec.kind, spec.key)
         key = cache.page_key(state.cache.new.environment, spec, view)
-        kept = state.cache.keep(dest, key, inputs)
+        kept = state.cache.keep(dest, key, inputs, intact)
         if kept is None:
             state.keys[spec.src_uri] = key
             state.inputs_of[spec.src_uri] = inputs
