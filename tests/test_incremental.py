@@ -22,6 +22,8 @@ from sgz_portal import cli, pipeline
 from sgz_portal.data import memo as memo_module
 from sgz_portal.data import validate
 from sgz_portal.data.memo import Memo
+from sgz_portal.data.model import Portal, Station
+from sgz_portal.opendata import stationpart
 from sgz_portal.pages import disclosure as disclosure_page
 from sgz_portal.pages import home as home_page
 from sgz_portal.pages import specs
@@ -486,6 +488,28 @@ def test_the_cache_lives_in_one_folder_beside_mkdocs_yml(project: Path) -> None:
     build(project, "site")  # a manifest whose site folder is gone is dropped
     assert len(list((project / cache.FOLDER).glob(f"*{cache.MANIFEST}"))) == 1
     assert not list((project / cache.FOLDER).glob("*.json"))
+    assert [p.name for p in (project / ".cache").iterdir()] == ["sgz-portal"]
+    assert sorted(p.name for p in (project / cache.FOLDER).iterdir() if p.is_dir()) == ["memo", "opendata", "search"]
+
+
+def test_a_changed_phone_makes_the_open_data_pieces_of_its_file_only(project: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The open data's station files are joined from pieces kept per data file (opendata/stationpart.py):
+    after a phone changed in one file, only that file's stations' pieces are made."""
+    build(project, "site")
+    made: list[str] = []
+    real = stationpart.piece
+
+    def piece(p: Portal, s: Station) -> stationpart.Piece:
+        made.append(s.source.file)
+        return real(p, s)
+    monkeypatch.setattr(stationpart, "piece", piece)
+    edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
+    build(project, "site")
+    assert made and set(made) == {"data/stations/beiling.yaml"}
+    assert "0830-5720999" in (project / "site" / "data" / "stations.csv").read_text(encoding="utf-8-sig")
+    monkeypatch.undo()
+    same_as_full(project)
 
 
 def test_full_builds_need_no_cache_and_make_clean_removes_it() -> None:

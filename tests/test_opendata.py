@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import json
 import re
+import shutil
 import socket
 import uuid
 import xml.etree.ElementTree as ET
@@ -28,9 +29,12 @@ from referencing.jsonschema import DRAFT4, DRAFT202012
 import sgz_portal.opendata as opendata
 from sgz_portal import pipeline
 from sgz_portal.data import geo
-from sgz_portal.opendata import common, feed, hsds, package
+from sgz_portal.data.memo import Memo
+from sgz_portal.data.model import Portal, Station
+from sgz_portal.opendata import common, feed, hsds, package, stationpart, tables
 from sgz_portal.pages import opendata as datapage
 from sgz_portal.pages.views import Views
+from tests.fixturedata import SAMPLE, edit
 
 ROOT = Path(__file__).resolve().parents[1]
 STANDARDS = Path(__file__).resolve().parent / "standards"  # vendored, with their licences
@@ -425,3 +429,45 @@ def test_an_hsds_field_is_typed_by_its_first_value_in_the_order_fields_first_app
     [resource] = package.hsds_resources({"services": rows})
     assert [(f["name"], f["type"]) for f in resource["schema"]["fields"]] == [
         ("id", "string"), ("x", "number"), ("y", "array"), ("z", "boolean")]
+
+
+def _station_part_whole(p: Portal) -> tuple[dict[str, str], list[dict]]:
+    """The station part's files as the whole-table functions make them, and its HSDS resources."""
+    files = {}
+    for name, rows in (("stations", tables.station_rows(p)), ("services", tables.service_rows(p)),
+                       ("station_services", tables.station_service_rows(p))):
+        files[f"data/{name}.json"], files[f"data/{name}.csv"] = common.to_json(rows), common.to_csv(rows)
+    records = hsds.tables(p)
+    files.update({f"data/hsds/{name}.json": common.to_json(rows) for name, rows in records.items()})
+    files["data/stations.geo.json"] = tables.nearest_json(p)
+    return files, package.hsds_resources(records)
+
+
+def test_the_station_part_is_joined_from_pieces_kept_per_data_file(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """opendata/stationpart.py: the station files are joined from each station's piece, and the
+    pieces of a data file unchanged since the last build are taken from the memo, not made: the
+    bytes are those of the whole tables, before and after a phone changed in one file."""
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    made: list[str] = []
+    real = stationpart.piece
+
+    def piece(p: Portal, s: Station) -> stationpart.Piece:
+        made.append(s.id)
+        return real(p, s)
+    monkeypatch.setattr(stationpart, "piece", piece)
+    for step in ("first", "unchanged", "phone"):
+        if step == "phone":
+            edit(data, "stations/beiling.yaml", "0830-5720174", "0830-5720999")
+        memo = Memo(tmp_path / "memo", "test")
+        p = pipeline.prepare(data, memo=memo).portal
+        assert p is not None and p.digests
+        made.clear()
+        files, with_rows, resources = stationpart.files(p, memo)
+        whole, whole_resources = _station_part_whole(p)
+        assert dict(files) == whole and resources == whole_resources
+        assert with_rows == ["stations", "services", "station_services"]
+        in_beiling = sorted(s.id for s in p.stations.values() if s.source.file.endswith("beiling.yaml"))
+        assert sorted(made) == {"first": sorted(p.stations), "unchanged": [], "phone": in_beiling}[step]
+    assert "0830-5720999" in dict(files)["data/hsds/phones.json"]

@@ -15,18 +15,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sgz_portal.data.memo import Memo
 from sgz_portal.data.model import Portal, shared_digest
-from sgz_portal.opendata import feed, hsds, ocds, package, resources
+from sgz_portal.opendata import feed, ocds, package, resources, stationpart
 from sgz_portal.opendata.common import to_csv, to_json
-from sgz_portal.opendata.tables import (
-    nearest_json,
-    project_rows,
-    project_station_rows,
-    report_rows,
-    service_rows,
-    station_rows,
-    station_service_rows,
-)
+from sgz_portal.opendata.tables import project_rows, project_station_rows, report_rows
 
 DESCRIPTOR = "data/datapackage.json"
 
@@ -44,7 +37,7 @@ class Part:
     """Open data files made together from the same records."""
 
     name: str
-    make: Callable[[Portal], Made]
+    make: Callable[[Portal, Memo | None], Made]  # what a memo keeps is not made again (stations)
     # What the part reads besides the shared files, written out; None: not known, always made.
     reads: Callable[[Portal], str | None]
 
@@ -60,14 +53,10 @@ def _tables(named: Iterable[tuple[str, list[dict]]], optional: bool = False) -> 
     return made
 
 
-def _stations(p: Portal) -> Made:
-    made = _tables((("stations", station_rows(p)), ("services", service_rows(p)),
-                    ("station_services", station_service_rows(p))))
-    records = hsds.tables(p)
-    made.files += [(f"data/hsds/{name}.json", to_json(rows)) for name, rows in records.items()]
-    made.facts["hsds"] = package.hsds_resources(records)
-    made.files.append(("data/stations.geo.json", nearest_json(p)))
-    return made
+def _stations(p: Portal, memo: Memo | None = None) -> Made:
+    """Made station by station, each data file's stations kept in `memo` (opendata/stationpart.py)."""
+    files, with_rows, hsds_resources = stationpart.files(p, memo)
+    return Made(files, {"rows": with_rows, "hsds": hsds_resources})
 
 
 def _stations_read(p: Portal) -> str | None:
@@ -77,7 +66,7 @@ def _stations_read(p: Portal) -> str | None:
     return "".join(f"{sid} {p.record_digests[sid]}\n" for sid in sorted(p.stations))
 
 
-def _projects(p: Portal) -> Made:
+def _projects(p: Portal, memo: Memo | None = None) -> Made:
     made = _tables((("projects", project_rows(p)), ("reports", report_rows(p)),
                     ("project_stations", project_station_rows(p))))
     if p.projects:  # an OCDS package needs at least one release
@@ -95,7 +84,7 @@ def _projects_read(p: Portal) -> str | None:
             + "".join(f"{sid} {p.stations[sid].name}\n" for sid in served))
 
 
-def _resources(p: Portal) -> Made:
+def _resources(p: Portal, memo: Memo | None = None) -> Made:
     return _tables((("plans", resources.plan_rows(p)), ("community_orgs", resources.org_rows(p)),
                     ("volunteer_teams", resources.team_rows(p)), ("funds", resources.fund_rows(p)),
                     ("fund_ledger", resources.ledger_rows(p))), optional=True)
@@ -128,7 +117,7 @@ def descriptor(p: Portal, made: Iterable[Made]) -> tuple[str, str]:
 
 def files(p: Portal) -> list[tuple[str, str]]:
     """(site path, text) of every open data file, in a stable order."""
-    made = [part.make(p) for part in PARTS]
+    made = [part.make(p, None) for part in PARTS]
     return [f for m in made for f in m.files] + [descriptor(p, made)]
 
 

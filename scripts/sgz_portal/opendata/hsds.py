@@ -32,6 +32,7 @@ from sgz_portal.data.geo import convert
 from sgz_portal.data.model import ACCESS_WORDS, Portal, Station
 from sgz_portal.data.words import LEVEL_WORDS, ORG_KIND_WORDS, ORG_STATUS_WORDS, day_ranges
 from sgz_portal.opendata.common import TZ, absolute, plain_text, uid
+from sgz_portal.opendata.tables import by_id
 
 USCC_SCHEME = "CN-USCC"
 BYDAY = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU"}
@@ -113,37 +114,39 @@ def _wgs84(s: Station) -> tuple[float | None, float | None]:
     return round(lat, 6), round(lng, 6)
 
 
+def location(p: Portal, s: Station) -> dict:
+    lat, lng = _wgs84(s)
+    about = f"{LEVEL_WORDS[s.level]},服务{p.regions[s.region].name}。"
+    more = plain_text(s.description)
+    return _clean({
+        "id": location_id(s.id), "location_type": "physical",
+        "organization_id": uid("agency", s.operator) if s.operator else publisher_id(),
+        "name": s.name, "description": f"{about}{more}",
+        "latitude": lat, "longitude": lng,
+        "external_identifier": s.id, "external_identifier_type": "sgz-station-id",
+    })
+
+
 def locations(p: Portal) -> list[dict]:
-    out = []
-    for s in sorted(p.stations.values(), key=lambda s: s.id):
-        lat, lng = _wgs84(s)
-        about = f"{LEVEL_WORDS[s.level]},服务{p.regions[s.region].name}。"
-        more = plain_text(s.description)
-        out.append(_clean({
-            "id": location_id(s.id), "location_type": "physical",
-            "organization_id": uid("agency", s.operator) if s.operator else publisher_id(),
-            "name": s.name, "description": f"{about}{more}",
-            "latitude": lat, "longitude": lng,
-            "external_identifier": s.id, "external_identifier_type": "sgz-station-id",
-        }))
-    return out
+    return [location(p, s) for s in by_id(p)]
 
 
 def _region_at(p: Portal, code: str, level: str) -> str:
     return next((r.name for r in p.region_path(code) if r.level == level), "")
 
 
-def addresses(p: Portal) -> list[dict]:
+def address(p: Portal, s: Station) -> dict:
     """HSDS requires postal_code and state_province: the data has no postcode, and a portal
     whose regions start at the city has no province name, so those stay empty strings."""
-    out = []
-    for s in sorted(p.stations.values(), key=lambda s: s.id):
-        county = _region_at(p, s.region, "county")
-        out.append({"id": uid("address", s.id), "location_id": location_id(s.id), "address_1": s.address,
-                    "city": _region_at(p, s.region, "city"), **({"region": county} if county else {}),
-                    "state_province": _region_at(p, s.region, "province"), "postal_code": "",
-                    "country": "CN", "address_type": "physical"})
-    return out
+    county = _region_at(p, s.region, "county")
+    return {"id": uid("address", s.id), "location_id": location_id(s.id), "address_1": s.address,
+            "city": _region_at(p, s.region, "city"), **({"region": county} if county else {}),
+            "state_province": _region_at(p, s.region, "province"), "postal_code": "",
+            "country": "CN", "address_type": "physical"}
+
+
+def addresses(p: Portal) -> list[dict]:
+    return [address(p, s) for s in by_id(p)]
 
 
 def _phone(key: str, number: str, description: str, **owner: str) -> dict:
@@ -151,7 +154,8 @@ def _phone(key: str, number: str, description: str, **owner: str) -> dict:
             "type": "cell" if MOBILE.match(number) else "voice", "description": description}
 
 
-def phones(p: Portal) -> list[dict]:
+def publisher_phones(p: Portal) -> list[dict]:
+    """The phones of the publisher and the agencies, which come before the stations'."""
     out = []
     if p.site.phone:
         out.append(_phone(f"publisher:{p.site.phone}", p.site.phone, "发布机构联系电话",
@@ -160,14 +164,20 @@ def phones(p: Portal) -> list[dict]:
         if a.phone:
             out.append(_phone(f"agency:{a.id}:{a.phone}", a.phone, "机构联系电话",
                               organization_id=uid("agency", a.id)))
-    for s in sorted(p.stations.values(), key=lambda s: s.id):
-        for number in dict.fromkeys(s.phones):  # a repeated number would repeat an id
-            out.append(_phone(f"station:{s.id}:{number}", number, "站点联系电话",
-                              location_id=location_id(s.id)))
-        if s.complaint_phone:
-            out.append(_phone(f"station:{s.id}:complaint:{s.complaint_phone}", s.complaint_phone,
-                              "投诉电话", location_id=location_id(s.id)))
     return out
+
+
+def station_phones(p: Portal, s: Station) -> list[dict]:
+    out = [_phone(f"station:{s.id}:{number}", number, "站点联系电话", location_id=location_id(s.id))
+           for number in dict.fromkeys(s.phones)]  # a repeated number would repeat an id
+    if s.complaint_phone:
+        out.append(_phone(f"station:{s.id}:complaint:{s.complaint_phone}", s.complaint_phone,
+                          "投诉电话", location_id=location_id(s.id)))
+    return out
+
+
+def phones(p: Portal) -> list[dict]:
+    return publisher_phones(p) + [row for s in by_id(p) for row in station_phones(p, s)]
 
 
 def _notes(p: Portal, s: Station) -> str:
@@ -176,24 +186,31 @@ def _notes(p: Portal, s: Station) -> str:
     return f"{s.hours_note or ''}{closed}"
 
 
-def schedules(p: Portal) -> list[dict]:
+def station_schedules(p: Portal, s: Station) -> list[dict]:
     out = []
-    for s in sorted(p.stations.values(), key=lambda s: s.id):
-        for h in s.hours:
-            days = ",".join(BYDAY[d] for d in sorted(h.days, key=list(BYDAY).index))
-            out.append(_clean({
-                "id": uid("schedule", f"{s.id}:{days}:{h.open}-{h.close}"),
-                "location_id": location_id(s.id), "freq": "WEEKLY", "wkst": "MO", "byday": days,
-                "opens_at": f"{h.open}{TZ}", "closes_at": f"{h.close}{TZ}",
-                "description": f"{day_ranges(h.days)} {h.open}-{h.close}", "notes": _notes(p, s),
-            }))
+    for h in s.hours:
+        days = ",".join(BYDAY[d] for d in sorted(h.days, key=list(BYDAY).index))
+        out.append(_clean({
+            "id": uid("schedule", f"{s.id}:{days}:{h.open}-{h.close}"),
+            "location_id": location_id(s.id), "freq": "WEEKLY", "wkst": "MO", "byday": days,
+            "opens_at": f"{h.open}{TZ}", "closes_at": f"{h.close}{TZ}",
+            "description": f"{day_ranges(h.days)} {h.open}-{h.close}", "notes": _notes(p, s),
+        }))
     return out
 
 
-def service_at_locations(p: Portal) -> list[dict]:
+def schedules(p: Portal) -> list[dict]:
+    return [row for s in by_id(p) for row in station_schedules(p, s)]
+
+
+def station_services_at(p: Portal, s: Station) -> list[dict]:
     return [{"id": uid("service_at_location", f"{s.id}:{sv}"), "service_id": uid("service", sv),
              "location_id": location_id(s.id), "description": f"{s.name}提供“{p.services[sv].name}”"}
-            for s in sorted(p.stations.values(), key=lambda s: s.id) for sv in sorted(set(s.services))]
+            for sv in sorted(set(s.services))]
+
+
+def service_at_locations(p: Portal) -> list[dict]:
+    return [row for s in by_id(p) for row in station_services_at(p, s)]
 
 
 def taxonomies(p: Portal) -> list[dict]:
@@ -230,6 +247,15 @@ BUILDERS = {
     "service_at_locations": service_at_locations, "phones": phones, "schedules": schedules,
     "taxonomies": taxonomies, "taxonomy_terms": taxonomy_terms, "attributes": attributes,
 }
+
+
+# The tables with rows of each station (after those of `BEFORE_STATIONS`): the open data's station
+# part is made station by station (opendata/stationpart.py).
+BY_STATION = {
+    "locations": lambda p, s: [location(p, s)], "addresses": lambda p, s: [address(p, s)],
+    "service_at_locations": station_services_at, "phones": station_phones, "schedules": station_schedules,
+}
+BEFORE_STATIONS = {"phones": publisher_phones}
 
 
 def tables(p: Portal) -> dict[str, list[dict]]:

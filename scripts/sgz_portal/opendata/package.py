@@ -124,16 +124,27 @@ def _tables(rows: set[str]) -> list[dict]:
     return out
 
 
+def field_types(rows: list[dict], types: dict[str, str] | None = None) -> dict[str, str]:
+    """Each field's type as its first value has it, in the order the fields first appear (added
+    to `types`, the fields of rows before these)."""
+    types = {} if types is None else types
+    for row in rows:
+        if row.keys() <= types.keys():
+            continue  # nothing new (a province's 690,000 rows, each field looked at, took 1 s)
+        for field, value in row.items():
+            types.setdefault(field, JSON_TYPES.get(type(value), ST))
+    return types
+
+
 def hsds_resources(records: dict[str, list[dict]]) -> list[dict]:
     """One tabular resource per HSDS table: field types from the values, ids as keys."""
+    return hsds_resources_of({name: field_types(rows) for name, rows in records.items()})
+
+
+def hsds_resources_of(fields: dict[str, dict[str, str]]) -> list[dict]:
+    """One tabular resource per HSDS table, given each table's field types (field_types)."""
     out = []
-    for name, rows in records.items():
-        types: dict[str, str] = {}  # each field's type as its first value has it
-        for row in rows:
-            if row.keys() <= types.keys():
-                continue  # nothing new (a province's 690,000 rows, each field looked at, took 1 s)
-            for field, value in row.items():
-                types.setdefault(field, JSON_TYPES.get(type(value), ST))
+    for name, types in fields.items():
         refs = [(f, _hsds_name(HSDS_REFERENCES[f]), "id") for f in types if f in HSDS_REFERENCES]
         out.append({"name": _hsds_name(name), "title": f"HSDS 3.0 {name}", "path": f"hsds/{name}.json",
                     "format": "json", "mediatype": "application/json", "encoding": "utf-8",

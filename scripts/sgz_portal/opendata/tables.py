@@ -6,7 +6,7 @@ import json
 
 from sgz_portal.data import urls
 from sgz_portal.data.geo import convert
-from sgz_portal.data.model import Portal
+from sgz_portal.data.model import Portal, Station
 from sgz_portal.data.words import REPORT_WORDS, day_ranges
 from sgz_portal.opendata.common import report_keys
 from sgz_portal.opendata.ocds import ocid
@@ -18,21 +18,26 @@ def _blank(value: object) -> object:
     return "" if value is None else value
 
 
+def by_id(p: Portal) -> list[Station]:
+    return sorted(p.stations.values(), key=lambda s: s.id)
+
+
+def station_row(p: Portal, s: Station) -> dict:
+    return {
+        "id": s.id, "name": s.name, "level": s.level, "parent": s.parent or "",
+        "region": s.region, "region_name": p.regions[s.region].name, "address": s.address,
+        "lat": _blank(s.lat), "lng": _blank(s.lng),
+        "crs": s.crs or "", "phone": ";".join(s.phones), "complaint_phone": s.complaint_phone or "",
+        "hours": ";".join(f"{day_ranges(h.days)} {h.open}-{h.close}" for h in s.hours),
+        "operator": s.operator or "", "operator_name": p.agencies[s.operator].name if s.operator else "",
+        "services": ";".join(s.services), "certified_social_workers": s.staff.certified,
+        "volunteers": s.staff.volunteers, "verified": s.verified.isoformat(),
+        "url": urls.station(s.id),
+    }
+
+
 def station_rows(p: Portal) -> list[dict]:
-    rows = []
-    for s in sorted(p.stations.values(), key=lambda s: s.id):
-        rows.append({
-            "id": s.id, "name": s.name, "level": s.level, "parent": s.parent or "",
-            "region": s.region, "region_name": p.regions[s.region].name, "address": s.address,
-            "lat": _blank(s.lat), "lng": _blank(s.lng),
-            "crs": s.crs or "", "phone": ";".join(s.phones), "complaint_phone": s.complaint_phone or "",
-            "hours": ";".join(f"{day_ranges(h.days)} {h.open}-{h.close}" for h in s.hours),
-            "operator": s.operator or "", "operator_name": p.agencies[s.operator].name if s.operator else "",
-            "services": ";".join(s.services), "certified_social_workers": s.staff.certified,
-            "volunteers": s.staff.volunteers, "verified": s.verified.isoformat(),
-            "url": urls.station(s.id),
-        })
-    return rows
+    return [station_row(p, s) for s in by_id(p)]
 
 
 def service_rows(p: Portal) -> list[dict]:
@@ -74,10 +79,13 @@ def report_rows(p: Portal) -> list[dict]:
     return rows
 
 
+def services_of(s: Station) -> list[dict]:
+    return [{"station": s.id, "service": sv} for sv in sorted(set(s.services))]
+
+
 def station_service_rows(p: Portal) -> list[dict]:
     """Which station offers which service: the link between stations and services, one pair a row."""
-    return [{"station": s.id, "service": sv} for s in sorted(p.stations.values(), key=lambda s: s.id)
-            for sv in sorted(set(s.services))]
+    return [row for s in by_id(p) for row in services_of(s)]
 
 
 def project_station_rows(p: Portal) -> list[dict]:
@@ -86,14 +94,16 @@ def project_station_rows(p: Portal) -> list[dict]:
             for st in sorted(set(x.stations))]
 
 
+def nearest_row(s: Station) -> dict | None:
+    """A located station's point for the 'nearest station' button (nearest.js), WGS-84."""
+    if s.lat is None or s.lng is None:
+        return None
+    lat, lng = convert(s.lat, s.lng, s.crs or "gcj02", "wgs84")
+    return {"id": s.id, "name": s.name, "level": s.level, "url": urls.station(s.id),
+            "lat": round(lat, 5), "lng": round(lng, 5), "address": s.address, "phones": list(s.phones)}
+
+
 def nearest_json(p: Portal) -> str:
     """Compact WGS-84 points of located stations for the 'nearest station' button (nearest.js)."""
-    rows = []
-    for s in sorted(p.stations.values(), key=lambda s: s.id):
-        if s.lat is None or s.lng is None:
-            continue
-        lat, lng = convert(s.lat, s.lng, s.crs or "gcj02", "wgs84")
-        rows.append({"id": s.id, "name": s.name, "level": s.level, "url": urls.station(s.id),
-                     "lat": round(lat, 5), "lng": round(lng, 5), "address": s.address,
-                     "phones": list(s.phones)})
+    rows = [row for s in by_id(p) if (row := nearest_row(s)) is not None]
     return json.dumps(rows, ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -20,27 +20,30 @@ import tempfile
 from pathlib import Path
 
 from sgz_portal import opendata
+from sgz_portal.data.memo import Memo
 from sgz_portal.data.model import Portal
 
 RECORD = ".made.json"  # in a stored part's folder: its facts and each file's stamp
 
 
-def write(p: Portal, out: Path, store: Path | None = None, code: str = "", reuse: bool = True) -> list[tuple[str, int]]:
+def write(p: Portal, out: Path, store: Path | None = None, code: str = "", reuse: bool = True,
+          memo: Memo | None = None) -> list[tuple[str, int]]:
     """Write every open data file under `out` (by site path); return (site path, size) of each, in
     the order of opendata.files(). With `store`, each part with a key is taken from it (`reuse`)
-    or kept there for the next build; parts no longer current are removed from it."""
+    or kept there for the next build; parts no longer current are removed from it. A part made
+    takes what `memo` keeps of its records (opendata/stationpart.py)."""
     made: list[opendata.Made] = []
     current: set[str] = set()
     for part in opendata.PARTS:
         inputs = opendata.inputs(p, part)
         if store is None or inputs is None:
-            made.append(_write(part.make(p), out))
+            made.append(_write(part.make(p, memo), out))
             continue
         home = store / f"{part.name}-{_key(code, inputs)}"
         current.add(home.name)
         kept = _stored(home) if reuse else None
         if kept is None:
-            kept = _store(part.make(p), home)
+            kept = _store(part.make(p, memo), home)
         made.append(_link(home, kept, out))
     path, text = opendata.descriptor(p, made)
     made.append(_write(opendata.Made([(path, text)]), out))

@@ -261,7 +261,8 @@ class PortalPlugin(BasePlugin):
         hidden = "" if site_dir.name.startswith(".") else "."
         scratch = Path(tempfile.mkdtemp(prefix=f"{hidden}{site_dir.name}-data-", dir=site_dir.parent))
         store = cache.exports_store(folder, self._previous) if self._previous is not None else None
-        work = functools.partial(exports.write, portal, scratch, store, cache.code_key() if store else "", self._reuse)
+        memo = cache.memo(Path(config.config_file_path).parent, reuse=self._reuse) if store is not None else None
+        work = functools.partial(exports.write, portal, scratch, store, cache.code_key() if store else "", self._reuse, memo)
         ahead = Forked(work) if len(portal.stations) >= EXPORTS_AHEAD else None
         self.cache = None
         if self._previous is not None:
