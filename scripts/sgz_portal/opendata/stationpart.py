@@ -63,7 +63,8 @@ def pieces(p: Portal, memo: Memo | None) -> dict[str, Piece]:
     context = (shared_digest(p), repr(p.site)) if use else ("", "")
     out: dict[str, Piece] = {}
     for file, stations in by_file.items():
-        key = memo.key("opendata-stations", file, p.digests.get(file, ""), *context) if memo is not None and use else ""
+        known = memo is not None and use and file in p.digests  # else its pieces are made, not kept
+        key = memo.key("opendata-stations", file, p.digests[file], *context) if memo is not None and known else ""
         kept = memo.get(key) if memo is not None and key else None
         if not isinstance(kept, dict) or kept.keys() != {s.id for s in stations}:
             kept = {s.id: piece(p, s) for s in stations}
