@@ -400,7 +400,7 @@ def test_open_data_json_is_what_json_dumps_writes(value: object, c_encoder: bool
     json.dumps(ensure_ascii=False, separators=(",", ":")), which it falls back to without one."""
     if not c_encoder:
         monkeypatch.setattr(common, "_ENCODE", None)
-    assert common._compact(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    assert common.compact(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     assert common.to_json({"rows": [value, value]}) == (
         '{\n "rows": [\n  ' + ",\n  ".join([json.dumps(value, ensure_ascii=False, separators=(",", ":"))] * 2)
         + "\n ]\n}\n")
@@ -408,7 +408,7 @@ def test_open_data_json_is_what_json_dumps_writes(value: object, c_encoder: bool
 
 def test_open_data_json_refuses_what_json_refuses() -> None:
     with pytest.raises(TypeError):
-        common._compact({"when": dt.date(2026, 1, 1)})
+        common.compact({"when": dt.date(2026, 1, 1)})
 
 
 @pytest.mark.parametrize("kind, key", [("station", "nanhu"), ("service", "养老-助餐"), ("feed", ""), ("x", "a:b:c")])

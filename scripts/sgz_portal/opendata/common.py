@@ -99,11 +99,11 @@ def to_json(data: object) -> str:
 def _lines(value: object, depth: int) -> str:
     pad = " " * (depth + 1)
     if depth < 2 and isinstance(value, dict) and value:
-        body = ",\n".join(f"{pad}{_compact(k)}: {_lines(v, depth + 1)}" for k, v in value.items())
+        body = ",\n".join(f"{pad}{compact(k)}: {_lines(v, depth + 1)}" for k, v in value.items())
         return "{\n" + body + "\n" + " " * depth + "}"
     if depth < 2 and isinstance(value, list) and value:
-        return "[\n" + ",\n".join(pad + _compact(v) for v in value) + "\n" + " " * depth + "]"
-    return _compact(value)
+        return "[\n" + ",\n".join(pad + compact(v) for v in value) + "\n" + " " * depth + "]"
+    return compact(value)
 
 
 def _unencodable(value: object) -> object:
@@ -118,7 +118,8 @@ _ENCODE = (_MAKE_ENCODER(None, _unencodable, encode_basestring, None, ":", ",", 
            if _MAKE_ENCODER is not None else None)
 
 
-def _compact(value: object) -> str:
+def compact(value: object) -> str:
+    """`value` as JSON on one line, as to_json writes each record (opendata/stationpart.py too)."""
     if _ENCODE is None:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return "".join(_ENCODE(value, 0))

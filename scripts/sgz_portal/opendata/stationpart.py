@@ -21,7 +21,7 @@ import io
 from sgz_portal.data.memo import Memo
 from sgz_portal.data.model import Portal, Station, shared_digest
 from sgz_portal.opendata import hsds
-from sgz_portal.opendata.common import _compact, to_csv, to_json
+from sgz_portal.opendata.common import compact, to_csv, to_json
 from sgz_portal.opendata.package import field_types, hsds_resources_of
 from sgz_portal.opendata.tables import nearest_row, service_rows, services_of, station_row
 
@@ -47,9 +47,9 @@ def _csv_rows(rows: list[dict]) -> str:
 def piece(p: Portal, s: Station) -> Piece:
     rows = _rows(p, s)
     point = nearest_row(s)
-    return ({name: ",\n".join(" " + _compact(row) for row in table) for name, table in rows.items()},
+    return ({name: ",\n".join(" " + compact(row) for row in table) for name, table in rows.items()},
             {name: _csv_rows(rows[name]) for name in PLAIN},
-            _compact(point) if point is not None else "",
+            compact(point) if point is not None else "",
             {name: list(field_types(rows[name]).items()) for name in hsds.BY_STATION})
 
 
@@ -108,7 +108,7 @@ def files(p: Portal, memo: Memo | None = None) -> tuple[list[tuple[str, str]], l
             continue
         before = hsds.BEFORE_STATIONS[name](p) if name in hsds.BEFORE_STATIONS else []
         out.append((f"data/hsds/{name}.json",
-                    _json([" " + _compact(row) for row in before] + [piece[0][name] for piece in order])))
+                    _json([" " + compact(row) for row in before] + [piece[0][name] for piece in order])))
         types = field_types(before)
         for seen in dict.fromkeys(tuple(piece[3][name]) for piece in order):  # most stations' are alike
             for field, kind in seen:
