@@ -56,20 +56,22 @@ def piece(p: Portal, s: Station) -> Piece:
 def pieces(p: Portal, memo: Memo | None) -> dict[str, Piece]:
     """Every station's piece; with `memo` (and the data files' digests), those of a data file
     unchanged since an earlier build of the same code are taken from it."""
+    if memo is None or not p.digests:
+        return {s.id: piece(p, s) for s in p.stations.values()}
     by_file: dict[str, list[Station]] = {}
     for s in p.stations.values():
         by_file.setdefault(s.source.file, []).append(s)
-    use = memo is not None and bool(p.digests)
-    context = (shared_digest(p), repr(p.site)) if use else ("", "")
+    context = (shared_digest(p), repr(p.site))
     out: dict[str, Piece] = {}
     for file, stations in by_file.items():
-        known = memo is not None and use and file in p.digests  # else its pieces are made, not kept
-        key = memo.key("opendata-stations", file, p.digests[file], *context) if memo is not None and known else ""
-        kept = memo.get(key) if memo is not None and key else None
+        if file not in p.digests:  # its pieces are made, never kept under a key that would not change
+            out.update((s.id, piece(p, s)) for s in stations)
+            continue
+        key = memo.key("opendata-stations", file, p.digests[file], *context)
+        kept = memo.get(key)
         if not isinstance(kept, dict) or kept.keys() != {s.id for s in stations}:
             kept = {s.id: piece(p, s) for s in stations}
-            if memo is not None and key:
-                memo.put(key, kept)
+            memo.put(key, kept)
         out.update(kept)
     return out
 
@@ -85,20 +87,12 @@ def files(p: Portal, memo: Memo | None = None) -> tuple[list[tuple[str, str]], l
     resources of the data package (package.hsds_resources)."""
     made = pieces(p, memo)
     order = [made[sid] for sid in sorted(p.stations)]
-    out: list[tuple[str, str]] = []
-    with_rows: list[str] = []
-    for name in ("stations", "services", "station_services"):
-        if name == "services":  # the catalogue, with each service's station count: made whole
-            rows = service_rows(p)
-            out += [(f"data/{name}.json", to_json(rows)), (f"data/{name}.csv", to_csv(rows))]
-            if rows:
-                with_rows.append(name)
-            continue
-        text = _json([piece[0][name] for piece in order])
-        body = "".join(piece[1][name] for piece in order)
-        out += [(f"data/{name}.json", text), (f"data/{name}.csv", "\ufeff" + (_header(p, name) + body if body else ""))]
-        if body:
-            with_rows.append(name)
+    services = service_rows(p)  # the catalogue, with each service's station count: made whole
+    out = [*_plain(p, "stations", order), ("data/services.json", to_json(services)),
+           ("data/services.csv", to_csv(services)), *_plain(p, "station_services", order)]
+    with_rows = [name for name, has in (("stations", order), ("services", services),
+                                        ("station_services", any(piece[1]["station_services"] for piece in order)))
+                 if has]
     fields: dict[str, dict[str, str]] = {}
     for name in hsds.TABLES:
         if name not in hsds.BY_STATION:
@@ -116,6 +110,13 @@ def files(p: Portal, memo: Memo | None = None) -> tuple[list[tuple[str, str]], l
         fields[name] = types
     out.append(("data/stations.geo.json", "[" + ",".join(piece[2] for piece in order if piece[2]) + "]\n"))
     return out, with_rows, hsds_resources_of(fields)
+
+
+def _plain(p: Portal, name: str, order: list[Piece]) -> list[tuple[str, str]]:
+    """data/<name>.json and .csv, joined from the stations' pieces (common.to_json, to_csv)."""
+    body = "".join(piece[1][name] for piece in order)
+    return [(f"data/{name}.json", _json([piece[0][name] for piece in order])),
+            (f"data/{name}.csv", "\ufeff" + (_header(p, name) + body if body else ""))]
 
 
 def _header(p: Portal, name: str) -> str:

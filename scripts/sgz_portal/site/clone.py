@@ -148,12 +148,13 @@ def _remove_emptied(root: str, folders: set[str]) -> set[str]:
     return removed
 
 
-def _mirror(site_dir: Path, manifest: Path, folder: Path, spare: Path | None) -> tuple[list[str], list[str]]:
+def _mirror(site_dir: Path, manifest: Path, folder: Path, spare: Path | None) -> tuple[list[str], list[str]] | None:
     """The fork's work: `folder` made to hold links to the recorded pages and stubs, starting from
-    the spare if there is one (taken: a spare serves one build)."""
+    the spare if there is one (taken: a spare serves one build); what _link_recorded says, or None
+    if `manifest` is not that of `site_dir`."""
     rels = _recorded(site_dir, manifest)
     if rels is None:
-        return [], []
+        return None
     if spare is not None:
         with contextlib.suppress(OSError):  # none, another file system, or taken by another build
             os.rename(spare, folder)  # onto the empty folder made for the clone
@@ -174,13 +175,16 @@ class Clone:
         """Recorded pages the clone holds as they were written (waits for the fork): page -> the
         path of that file in the clone folder, which the build may take without checking it again."""
         folder = str(self.folder)
-        return {rel: os.path.join(folder, rel) for rel in self.fork.result()[1]}
+        return {rel: os.path.join(folder, rel) for rel in self._linked()[1]}
+
+    def _linked(self) -> tuple[list[str], list[str]]:
+        return self.fork.result() or ([], [])
 
     def place(self, staging: Path, wanted: set[str]) -> set[str]:
         """Move the clone into `staging` and keep of its links only those in `wanted` (site-relative
         paths); returns the paths now in place. A clone folder whose name `staging` already holds
         is left out (its pages are written afresh)."""
-        linked = self.fork.result()[0]
+        linked = self._linked()[0]
         moved = set()
         for entry in sorted(os.listdir(self.folder)):
             if os.path.lexists(staging / entry):
@@ -263,12 +267,8 @@ def _detached(site_dir: Path, manifest: Path, spare: Path, told: int) -> None:
     finally:
         os.close(told)
     try:
-        rels = _recorded(site_dir, manifest)
-        if rels is None:
+        if _mirror(site_dir, manifest, folder, spare) is None:
             return
-        with contextlib.suppress(OSError):
-            os.rename(spare, folder)
-        _link_recorded(site_dir, rels, folder)
         spare.parent.mkdir(parents=True, exist_ok=True)
         os.rename(folder, spare)
     except OSError:
