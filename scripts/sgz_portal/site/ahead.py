@@ -8,15 +8,26 @@ records as indexed. Those pages are rendered first, shard after shard (plugin.on
 them), and as soon as a shard's last page is on disk its pagefind run starts, at a low priority
 beside mkdocs, into the search store under the shard's key.
 
+Once every indexed page is on disk and mkdocs renders only pages the index does not hold (the
+lists, the region pages), the shards are joined too, by a child process (shards.join_later): the
+join took 3 s of a province's phone edit after mkdocs, beside which the other core was idle. If
+the last shards still run then, a thread waits for them and starts the join at once: mkdocs polls
+only between pages, and a province's disclosure list alone takes a second to make.
+
 Nothing here decides what the index is. After mkdocs, shards.index groups the HTML files as
-always; a shard whose key names a bundle made here is taken, any other is indexed then. So a
-guess that was wrong (a hand-written page with the marker, a page without it after all) costs
-only time, and the index is byte for byte what it would be without this module.
+always; a shard whose key names a bundle made here is taken, any other is indexed then, and the
+join made here is taken only if it joined those very bundles. So a guess that was wrong (a
+hand-written page with the marker, a page without it after all) costs only time, and the index is
+byte for byte what it would be without this module.
 """
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
 import tempfile
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -48,6 +59,14 @@ class Ahead:
         for rel in rendered:
             self.waiting[self.shard[rel]] += 1
         self.pending: str | None = None
+        self.joining: subprocess.Popen[str] | None = None  # the join of the shards, once all are made
+        self.join_tried = False
+        self.joined_in: Path | None = None  # beside the site: the folder the join writes `pagefind` into
+        self.joined: shards.Joined | None = None  # set by finish, if the join ahead succeeded
+        self._names: list[str] = []
+        self.waiter: threading.Thread | None = None  # waits for the last shards, then joins
+        self._lock = threading.Lock()  # the waiter starts no join once the build stops
+        self._stopped = False
         store.mkdir(parents=True, exist_ok=True)
         self.tmp = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}-ahead-", dir=site_dir.parent))
         self.runner = shards.Runner(site_dir, self.tmp, PARALLEL, NICE)
@@ -65,7 +84,44 @@ class Ahead:
         if rel in self.shard:
             self.digests[rel] = digest if marked else ""  # unmarked after all: its shard will not match
             self.pending = rel
+        self.poll()
+
+    def poll(self) -> None:
+        """Take the shards made, start queued ones; once all are made and no indexed page is left
+        to render, start their join."""
+        if self.joining is not None or self.waiter is not None:
+            return  # the runner is done, or the waiter's
         self.runner.poll()
+        if self.join_tried or any(self.waiting) or self.runner.failed:
+            return
+        if self.runner.running or self.runner.queue:
+            self.join_tried = True
+            self.waiter = threading.Thread(target=self._join_when_made, daemon=True)
+            self.waiter.start()
+        elif self.runner.done:  # else every shard was in the store: the index may be the last one
+            self._join()
+
+    def _join_when_made(self) -> None:
+        self.runner.wait()
+        self._join()
+
+    def _join(self) -> None:
+        """Join the bundles of the shards as shards.index would group them, if each is in the store."""
+        self.join_tried = True
+        with self._lock:
+            if not self._stopped and not self.runner.failed:
+                self._start_join()
+
+    def _start_join(self) -> None:
+        groups = [[(rel, self.digests.get(rel, "")) for rel in members] for members in self.members]
+        if any(not digest for group in groups for _, digest in group):
+            return  # a page left unmarked: the shards will not be these
+        bundles = [self.store / shards.shard_key(group) for group in groups]
+        if not all((bundle / shards.ENTRY).is_file() for bundle in bundles):
+            return
+        self.joined_in = Path(tempfile.mkdtemp(prefix=f"{self.site_dir.name}-joined-", dir=self.site_dir.parent))
+        self._names = [bundle.name for bundle in bundles]
+        self.joining = shards.join_later(bundles, self.joined_in / search.BUNDLE, self.store, self.reuse)
 
     def _landed(self) -> None:
         if self.pending is None:
@@ -86,17 +142,37 @@ class Ahead:
         self.runner.add(group, bundle)
 
     def finish(self) -> set[str]:
-        """Wait for the runs (mkdocs has written every page); the names of the bundles made."""
+        """Wait for the runs and the join (mkdocs has written every page); the names of the
+        bundles made. `joined`: the join, if it was made here."""
         self._landed()
-        # What is left runs as shards.index would run it: mkdocs no longer needs a core.
-        self.runner.parallel, self.runner.nice = shards.PARALLEL, 0
         try:
+            if self.waiter is not None:
+                self.waiter.join()
+            # What is left runs as shards.index would run it: mkdocs no longer needs a core.
+            self.runner.parallel, self.runner.nice = shards.PARALLEL, 0
             self.runner.wait()
+            if self.joining is not None and self.joined_in is not None:
+                self.joining.communicate()
+                if self.joining.returncode == 0:  # else shards.index joins, and says what went wrong
+                    self.joined = shards.Joined(self._names, self.joined_in / search.BUNDLE)
             return set(self.runner.done)
         finally:
-            self.close()
+            self._stop()
+
+    def _stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+        self.runner.kill()
+        if self.waiter is not None:
+            self.waiter.join()
+        if self.joining is not None and self.joining.poll() is None:
+            os.killpg(self.joining.pid, signal.SIGKILL)  # its own group: the join's range processes too
+            self.joining.wait()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
     def close(self) -> None:
-        """Stop what runs and remove the shards' folders (a failed build, or one that is done)."""
-        self.runner.kill()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        """Stop what runs and remove the shards' folders and the join, whether shards.index took
+        it or not (a failed build, or one that is done)."""
+        self._stop()
+        if self.joined_in is not None:
+            shutil.rmtree(self.joined_in, ignore_errors=True)

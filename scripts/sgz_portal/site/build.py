@@ -203,9 +203,10 @@ def _render(prepared: Prepared, data_dir: Path, out: Path, config_file: Path,
         if reused is None or not reused.reuse_search(out, plugin.html):
             store = reused.search_store if reused is not None else None
             made = plugin.ahead.finish() if plugin.ahead is not None else set()  # shards made as it rendered
+            joined = plugin.ahead.joined if plugin.ahead is not None else None  # and their join, if made
             with collector_off():  # the index chunks decoded are lists of numbers (3 s of a province's edit)
                 taken = shards.index(out, store, reuse=reused is not None and reused.warm,
-                                     files=reused.html if reused is not None else None, made=made)
+                                     files=reused.html if reused is not None else None, made=made, joined=joined)
             if reused is not None:
                 reused.indexed(out, taken)
     finally:

@@ -465,6 +465,8 @@ class PortalPlugin(BasePlugin):
 
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         state = self._require()
+        if state.ahead is not None:
+            state.ahead.poll()  # before the page's view: the shards' join may start (site/ahead.py)
         spec = state.pages.get(page.file.src_uri)
         # Generated pages are outside the navigation and have no Markdown headings, so Material's
         # sidebars depend only on where the page is: its depth (base_url) and its first folder (a nav

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import hashlib
 import json
 import math
@@ -118,14 +119,25 @@ def shard_key(files: list[tuple[str, str]]) -> str:
     return search.files_key(files, f"pagefind {search.PAGEFIND_VERSION}\n")[:32]
 
 
+@dataclasses.dataclass(frozen=True)
+class Joined:
+    """A join made before shards.index ran (site/ahead.py): the bundles it joined, in order, and
+    the bundle it wrote, on the site's file system."""
+
+    names: list[str]
+    bundle: Path
+
+
 def index(site_dir: Path, store: Path | None = None, reuse: bool = True,
-          files: list[tuple[str, str]] | None = None, made: set[str] | frozenset[str] = frozenset()) -> int:
+          files: list[tuple[str, str]] | None = None, made: set[str] | frozenset[str] = frozenset(),
+          joined: Joined | None = None) -> int:
     """Write site_dir/pagefind/, as search.index does: in shards of at most SHARD_FILES pages (a
     small site is one shard), kept in `store` (when given) for the next build, then joined (which
     also copies light words where the browser looks for them, chunks.light_sources); with `reuse`, a
     stored shard with the same files is not indexed again, and neither is one this build `made` as
-    mkdocs rendered (site/ahead.py). `files`: html_files(site_dir), if already known. Returns the
-    number of shards taken from the store (not those made)."""
+    mkdocs rendered (site/ahead.py), and `joined`, the join made meanwhile, is taken if it joined
+    the very bundles this index is made of. `files`: html_files(site_dir), if already known.
+    Returns the number of shards taken from the store (not those made)."""
     files = html_files(site_dir) if files is None else files
     if not files:
         search.index(site_dir)
@@ -133,7 +145,7 @@ def index(site_dir: Path, store: Path | None = None, reuse: bool = True,
     digests = dict(files)
     groups = [[(rel, digests[rel]) for rel in group] for group in shard_groups([rel for rel, _ in files])]
     try:
-        taken = _index_and_join(site_dir, groups, store, reuse, made)
+        taken = _index_and_join(site_dir, groups, store, reuse, made, joined)
     except SearchIndexError:
         if not reuse:
             raise
@@ -144,7 +156,7 @@ def index(site_dir: Path, store: Path | None = None, reuse: bool = True,
 
 
 def _index_and_join(site_dir: Path, groups: list[list[tuple[str, str]]], store: Path | None, reuse: bool,
-                    made: set[str] | frozenset[str] = frozenset()) -> int:
+                    made: set[str] | frozenset[str] = frozenset(), joined: Joined | None = None) -> int:
     # Beside the site, so that its files can be linked, not copied; a name that the next build
     # cleans up if this one is killed (publish.clean_stale: the site folder's name, then -new-<pid>-).
     with tempfile.TemporaryDirectory(prefix=f"{site_dir.name}-shards-", dir=site_dir.parent) as tmp:
@@ -159,6 +171,9 @@ def _index_and_join(site_dir: Path, groups: list[list[tuple[str, str]]], store: 
             elif bundle.name in made:
                 fresh += 1
             bundles.append(bundle)
+        if not todo and joined is not None and joined.names == [bundle.name for bundle in bundles]:
+            os.rename(joined.bundle, site_dir / search.BUNDLE)
+            return _pruned(store, bundles, groups, todo, fresh)
         _index_shards(site_dir, todo, Path(tmp))
         try:
             join(bundles, site_dir / search.BUNDLE, store, reuse)
@@ -168,6 +183,11 @@ def _index_and_join(site_dir: Path, groups: list[list[tuple[str, str]]], store: 
                 rejoin.forget(store)
             search.run_pagefind(site_dir)
             return 0
+    return _pruned(store, bundles, groups, todo, fresh)
+
+
+def _pruned(store: Path | None, bundles: list[Path], groups: list[Any], todo: list[Any], fresh: int) -> int:
+    """Prune the store to this index's bundles and the join's record; the shards taken from it."""
     if store is not None:
         _prune(store, {b.name for b in bundles} | {rejoin.FOLDER})
     return len(groups) - len(todo) - fresh
@@ -255,11 +275,12 @@ class Runner:
 
     def kill(self) -> None:
         """Stop what still runs (a build that failed, or no longer needs it)."""
-        for process, _, _ in self.running:
-            process.kill()
-            process.wait()
+        running = list(self.running)  # site/ahead.py's waiter may be taking one meanwhile
         self.running.clear()
         self.queue.clear()
+        for process, _, _ in running:
+            process.kill()
+            process.wait()
 
 
 def _prune(store: Path, keep: set[str]) -> None:
@@ -292,6 +313,30 @@ def join(bundles: list[Path], out: Path, store: Path | None = None, reuse: bool 
     (out / ENTRY).write_text(json.dumps(joined, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     if store is not None:
         rejoin.save(store, out / "index", records)
+
+
+def join_later(bundles: list[Path], out: Path, store: Path, reuse: bool) -> subprocess.Popen[str]:
+    """`join` in a child process (`python -m sgz_portal.site.shards join TASK`), in a process
+    group of its own so that a build that fails stops its range processes too; its task file
+    beside `out`."""
+    task = out.parent / "join-task.json"
+    task.write_text(json.dumps({"bundles": [str(b) for b in bundles], "out": str(out), "store": str(store),
+                                "reuse": reuse}, ensure_ascii=False), encoding="utf-8")
+    command, env = children.module_command("sgz_portal.site.shards", "join", str(task))
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+
+
+def _join_main(argv: list[str]) -> int:
+    """The child of join_later. Anything that goes wrong is said again by the build's own join."""
+    gc.disable()  # the index chunks decoded are lists of numbers (as site/build.py collector_off)
+    task = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+    try:
+        join([Path(b) for b in task["bundles"]], Path(task["out"]), Path(task["store"]), task["reuse"])
+    except (chunks.Unjoinable, SearchIndexError, OSError) as err:
+        print(err)
+        return 1
+    return 0
 
 
 def _copy_runtime(bundles: list[Path], out: Path) -> None:
@@ -440,4 +485,4 @@ def _range_main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_range_main(sys.argv[1:]))
+    sys.exit(_join_main(sys.argv[2:]) if sys.argv[1:2] == ["join"] else _range_main(sys.argv[1:]))
