@@ -760,6 +760,34 @@ def test_a_page_mkdocs_leaves_out_is_not_named(project: Path, monkeypatch: pytes
     assert named == walked and not any(rel.startswith("about/") for rel in walked)
 
 
+def test_the_disclosure_portal_keeps_each_countys_row_under_its_page_inputs(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disclosure portal sums one row per county, derived only from what that county's own
+    disclosure page reads: the build keeps each row in the memo under that page's inputs
+    (pages/inputs.py Kept). After one county's station stopped publishing its staff, only that
+    county's stations' checklists are made again (a province's 34,000 took a second of every edit), and the page,
+    whose counts changed, is byte for byte a full build's."""
+    made: list[str] = []
+    checklist = disclosure_page.checklist_for
+
+    def checking(p: Portal, sid: str, *args: object) -> list:
+        made.append(sid)
+        return checklist(p, sid, *args)  # type: ignore[arg-type]
+    monkeypatch.setattr(disclosure_page, "checklist_for", checking)
+    build(project, "site")
+    every = set(made)
+    assert len(every) > 20
+    made.clear()
+    before = (project / "site" / "disclosure" / "index.html").read_bytes()
+    edit(project / "data", "stations/beiling.yaml", "      full_time: 3\n", "      full_time: 0\n")
+    edit(project / "data", "stations/beiling.yaml", "      part_time: 1\n", "      part_time: 0\n")  # staff unpublished
+    assert reused(build(project, "site")) > 100
+    # the county's stations, and the city centre, whose own page lists the county's hub, rendered again
+    assert made and {s for s in made if not s.startswith("beiling")} == {"city"} and set(made) < every
+    assert (project / "site" / "disclosure" / "index.html").read_bytes() != before
+    same_as_full(project)
+
+
 # -- search index shards made as mkdocs renders (site/ahead.py) -----------------------------------
 
 class Watched:

@@ -63,6 +63,9 @@ class Context:
         self.once: dict[str, Any] = {}  # what more than one page reads, computed by the first (disclosure.schedule)
         # Draws a station page's QR code from its URL (qr.station_svg unless the build hands one over).
         self.draw_qr: Callable[[str], Markup] | None = None
+        # Keeps a value derived from what one page reads between builds (pages/inputs.py Kept), if
+        # the build hands one over: keep(name, kind, key, make).
+        self.keep: Callable[[str, str, str, Callable[[], Any]], Any] | None = None
 
     @property
     def exports(self) -> list[tuple[str, int]]:
@@ -73,6 +76,11 @@ class Context:
         elif callable(self._exports):
             self._exports = self._exports()
         return self._exports
+
+    def remembered(self, name: str, kind: str, key: str, make: Callable[[], Any]) -> Any:
+        """make(): a plain value (marshal's), called `name`, derived only from what page (kind, key)
+        reads, which the build may have kept from an earlier one (`keep`)."""
+        return make() if self.keep is None else self.keep(name, kind, key, make)
 
     def _stations_under_regions(self) -> dict[str, list[str]]:
         return stations_under_regions(self.p)

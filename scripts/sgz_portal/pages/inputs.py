@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 
+from sgz_portal.data.memo import Memo
 from sgz_portal.data.model import shared_digest
 from sgz_portal.pages.context import Context
 from sgz_portal.pages.disclosure import groups
@@ -116,3 +117,26 @@ class Inputs:
                              *(f"{f} {self.digests[f]}\n" for f in sorted(set(projects))), repr(values)])
             self._seen[(read, key)] = named
         return named
+
+
+class Kept:
+    """Context.keep: a value derived only from what one page reads, kept in the build's memo
+    (data/memo.py) under that page's inputs key, so that it is not made again while they stay the
+    same, even where the page itself is not rendered (the disclosure portal's row of each county).
+    Made, not kept, where the page has no inputs."""
+
+    def __init__(self, inputs: Inputs, memo: Memo, specs: Iterable[PageSpec]) -> None:
+        self.inputs, self.memo = inputs, memo
+        self.specs = {(spec.kind, spec.key): spec for spec in specs if spec.kind in KINDS}
+
+    def __call__(self, name: str, kind: str, key: str, make: Callable[[], object]) -> object:
+        spec = self.specs.get((kind, key))
+        inputs = self.inputs.key(spec) if spec is not None else None
+        if inputs is None:
+            return make()
+        entry = self.memo.key("kept", name, inputs)
+        value = self.memo.get(entry)
+        if value is None:
+            value = make()
+            self.memo.put(entry, value)
+        return value

@@ -145,11 +145,12 @@ class Ahead:
         """Wait for the runs and the join (mkdocs has written every page); the names of the
         bundles made. `joined`: the join, if it was made here."""
         self._landed()
+        # What is left runs as shards.index would run it: mkdocs no longer needs a core (the
+        # waiter's runs too, as it starts them).
+        self.runner.parallel, self.runner.nice = shards.PARALLEL, 0
         try:
             if self.waiter is not None:
                 self.waiter.join()
-            # What is left runs as shards.index would run it: mkdocs no longer needs a core.
-            self.runner.parallel, self.runner.nice = shards.PARALLEL, 0
             self.runner.wait()
             if self.joining is not None and self.joined_in is not None:
                 self.joining.communicate()

@@ -32,10 +32,11 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from sgz_portal.data.forked import Forked
 from sgz_portal.data.issues import errors, report
 from sgz_portal.data.load import strings_in
+from sgz_portal.data.memo import Memo
 from sgz_portal.data.model import Portal
 from sgz_portal.data.schema import SCHEMA_DIR
 from sgz_portal.pages import qr, specs
-from sgz_portal.pages.inputs import Inputs
+from sgz_portal.pages.inputs import Inputs, Kept
 from sgz_portal.pages.views import Views
 from sgz_portal.pipeline import Prepared, prepare
 from sgz_portal.site import cache, exports, qrcodes, redirect, sitemap
@@ -190,6 +191,7 @@ class BuildState:
     written_ahead: Forked | None = None  # reused pages linked and stubs written by a fork meanwhile
     marked: set[str] = field(default_factory=set)  # the templates of pages that are indexed
     ahead: Ahead | None = None  # the search index's shards, made as mkdocs renders (site/ahead.py)
+    memo: Memo | None = None  # the project's memo, where views keep what they derive (pages/inputs.py Kept)
 
 
 def _mark_toc(items: Any) -> None:
@@ -277,6 +279,7 @@ class PortalPlugin(BasePlugin):
         if self.cache is not None:
             self.state.cache = self.cache
             self.state.inputs = Inputs(self.state.views)
+            self.state.memo = memo
             self.state.clone = self._clone
             self._previous = None
         self._clone = None
@@ -291,6 +294,8 @@ class PortalPlugin(BasePlugin):
         made = [spec for spec in specs.page_specs(state.portal, state.views.standins)
                 if spec.src_uri not in written]  # a hand-written page in content/ wins
         addresses = {spec.src_uri: page_address(config, spec.src_uri) for spec in made}
+        if state.inputs is not None and state.memo is not None:
+            state.views.keep = Kept(state.inputs, state.memo, made)
         # The open data page's view (its files' sizes) waits for the open data: it is always
         # rendered, and last (mkdocs renders pages in the order of `files`).
         candidates = [spec for spec in made if spec.src_uri not in rendered and spec.kind != "opendata"]
