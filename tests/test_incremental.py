@@ -796,6 +796,7 @@ class Watched:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.after: list[int] = []  # shards indexed after mkdocs, per build
         self.started: list[int] = []  # pages written when each shard ahead was started
+        self.nice: list[int] = []  # the priority each was started with
         self.written = 0
         monkeypatch.setattr(shards, "SHARD_FILES", 12)  # the sample's indexed pages in many shards
         self.specs: list = []  # the generated pages in the order mkdocs renders them
@@ -817,8 +818,9 @@ class Watched:
             wrote(me, rel, digest, marked)
 
         def adding(me: shards.Runner, group: list, bundle: Path) -> None:
-            if me.nice:
+            if "-ahead-" in me.tmp.name:  # site/ahead.py's runner, not the one after mkdocs
                 self.started.append(self.written)
+                self.nice.append(me.nice)
             add(me, group, bundle)
         monkeypatch.setattr(shards, "_index_shards", indexing)
         monkeypatch.setattr(ahead.Ahead, "wrote", writing)
@@ -841,6 +843,8 @@ def test_the_index_shards_are_made_as_mkdocs_renders(project: Path, monkeypatch:
     edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
     assert reused(build(project, "site")) > 150
     assert 1 <= len(watched.started) - shard_count <= 2 and watched.after == []
+    # low priority beside mkdocs; the phone's shard, the last, at full speed: the build waits for it
+    assert watched.nice[0] == ahead.NICE and watched.nice[-1] == 0
     monkeypatch.setattr(plugin.PortalPlugin, "_index_ahead", staticmethod(lambda *a: None))
     same_as_full(project)
     assert watched.after[-1] > 5  # without: every shard indexed after mkdocs

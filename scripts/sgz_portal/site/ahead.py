@@ -6,7 +6,8 @@ the other mostly idle. So the build decides, before rendering, which pages each 
 the pages it renders whose template carries pagefind's marker and the reused pages the manifest
 records as indexed. Those pages are rendered first, shard after shard (plugin.on_files orders
 them), and as soon as a shard's last page is on disk its pagefind run starts, at a low priority
-beside mkdocs, into the search store under the shard's key.
+beside mkdocs, into the search store under the shard's key. Once the last indexed page is on disk,
+the runs left go at full speed, two at a time: the build waits for them, not for mkdocs.
 
 Once every indexed page is on disk and mkdocs renders only pages the index does not hold (the
 lists, the region pages), the shards are joined too, by a child process (shards.join_later): the
@@ -58,6 +59,7 @@ class Ahead:
         self.waiting = [0] * len(self.members)  # pages of each shard not yet on disk
         for rel in rendered:
             self.waiting[self.shard[rel]] += 1
+        self.left = sum(self.waiting)  # indexed pages not yet on disk
         self.pending: str | None = None
         self.joining: subprocess.Popen[str] | None = None  # the join of the shards, once all are made
         self.join_tried = False
@@ -92,7 +94,7 @@ class Ahead:
         if self.joining is not None or self.waiter is not None:
             return  # the runner is done, or the waiter's
         self.runner.poll()
-        if self.join_tried or any(self.waiting) or self.runner.failed:
+        if self.join_tried or self.left or self.runner.failed:
             return
         if self.runner.running or self.runner.queue:
             self.join_tried = True
@@ -129,6 +131,9 @@ class Ahead:
         n = self.shard[self.pending]
         self.pending = None
         self.waiting[n] -= 1
+        self.left -= 1
+        if not self.left:  # the last indexed page: the runs left and their join are what the build waits for
+            self.runner.parallel, self.runner.nice = shards.PARALLEL, 0
         if self.waiting[n] == 0:
             self._start(n)
 
