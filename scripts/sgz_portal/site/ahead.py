@@ -60,6 +60,7 @@ class Ahead:
         for rel in rendered:
             self.waiting[self.shard[rel]] += 1
         self.left = sum(self.waiting)  # indexed pages not yet on disk
+        self.bundles: dict[int, Path] = {}  # shard -> its bundle in the store, once its pages are known
         self.pending: str | None = None
         self.joining: subprocess.Popen[str] | None = None  # the join of the shards, once all are made
         self.join_tried = False
@@ -115,10 +116,9 @@ class Ahead:
                 self._start_join()
 
     def _start_join(self) -> None:
-        groups = [[(rel, self.digests.get(rel, "")) for rel in members] for members in self.members]
-        if any(not digest for group in groups for _, digest in group):
+        if len(self.bundles) < len(self.members):
             return  # a page left unmarked: the shards will not be these
-        bundles = [self.store / shards.shard_key(group) for group in groups]
+        bundles = [self.bundles[n] for n in range(len(self.members))]
         if not all((bundle / shards.ENTRY).is_file() for bundle in bundles):
             return
         self.joined_in = Path(tempfile.mkdtemp(prefix=f"{self.site_dir.name}-joined-", dir=self.site_dir.parent))
@@ -141,7 +141,7 @@ class Ahead:
         group = [(rel, self.digests.get(rel, "")) for rel in self.members[n]]
         if not group or any(not digest for _, digest in group):
             return
-        bundle = self.store / shards.shard_key(group)
+        bundle = self.bundles[n] = self.store / shards.shard_key(group)  # the join's, too
         if self.reuse and (bundle / shards.ENTRY).is_file():
             return
         self.runner.add(group, bundle)
