@@ -122,7 +122,7 @@ def shard_key(files: list[tuple[str, str]]) -> str:
 @dataclasses.dataclass(frozen=True)
 class Joined:
     """A join made before shards.index ran (site/ahead.py): the bundles it joined, in order, and
-    the bundle it wrote, on the site's file system."""
+    the bundle it wrote and finished (search.finish), on the site's file system."""
 
     names: list[str]
     bundle: Path
@@ -145,18 +145,20 @@ def index(site_dir: Path, store: Path | None = None, reuse: bool = True,
     digests = dict(files)
     groups = [[(rel, digests[rel]) for rel in group] for group in shard_groups([rel for rel, _ in files])]
     try:
-        taken = _index_and_join(site_dir, groups, store, reuse, made, joined)
+        taken, finished = _index_and_join(site_dir, groups, store, reuse, made, joined)
     except SearchIndexError:
         if not reuse:
             raise
         shutil.rmtree(site_dir / search.BUNDLE, ignore_errors=True)  # a stored shard damaged since: start over
-        taken = _index_and_join(site_dir, groups, store, False)
-    search.finish(site_dir / search.BUNDLE)
+        taken, finished = _index_and_join(site_dir, groups, store, False)
+    if not finished:
+        search.finish(site_dir / search.BUNDLE)
     return taken
 
 
 def _index_and_join(site_dir: Path, groups: list[list[tuple[str, str]]], store: Path | None, reuse: bool,
-                    made: set[str] | frozenset[str] = frozenset(), joined: Joined | None = None) -> int:
+                    made: set[str] | frozenset[str] = frozenset(), joined: Joined | None = None) -> tuple[int, bool]:
+    """(shards taken from the store, whether the bundle is finished already: a join made ahead)."""
     # Beside the site, so that its files can be linked, not copied; a name that the next build
     # cleans up if this one is killed (publish.clean_stale: the site folder's name, then -new-<pid>-).
     with tempfile.TemporaryDirectory(prefix=f"{site_dir.name}-shards-", dir=site_dir.parent) as tmp:
@@ -171,9 +173,10 @@ def _index_and_join(site_dir: Path, groups: list[list[tuple[str, str]]], store: 
             elif bundle.name in made:
                 fresh += 1
             bundles.append(bundle)
-        if not todo and joined is not None and joined.names == [bundle.name for bundle in bundles]:
+        if (not todo and joined is not None and joined.names == [bundle.name for bundle in bundles]
+                and _version(joined.bundle) == search.PAGEFIND_VERSION):  # else the join below says why not
             os.rename(joined.bundle, site_dir / search.BUNDLE)
-            return _pruned(store, bundles, groups, todo, fresh)
+            return _pruned(store, bundles, groups, todo, fresh), True
         _index_shards(site_dir, todo, Path(tmp))
         try:
             join(bundles, site_dir / search.BUNDLE, store, reuse)
@@ -182,8 +185,16 @@ def _index_and_join(site_dir: Path, groups: list[list[tuple[str, str]]], store: 
             if store is not None:
                 rejoin.forget(store)
             search.run_pagefind(site_dir)
-            return 0
-    return _pruned(store, bundles, groups, todo, fresh)
+            return 0, False
+    return _pruned(store, bundles, groups, todo, fresh), False
+
+
+def _version(bundle: Path) -> str | None:
+    try:
+        version = json.loads((bundle / ENTRY).read_text(encoding="utf-8")).get("version")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return version if isinstance(version, str) else None
 
 
 def _pruned(store: Path | None, bundles: list[Path], groups: list[Any], todo: list[Any], fresh: int) -> int:
@@ -328,11 +339,13 @@ def join_later(bundles: list[Path], out: Path, store: Path, reuse: bool) -> subp
 
 
 def _join_main(argv: list[str]) -> int:
-    """The child of join_later. Anything that goes wrong is said again by the build's own join."""
+    """The child of join_later: the join, finished as shards.index finishes one. Anything that
+    goes wrong is said again by the build's own join."""
     gc.disable()  # the index chunks decoded are lists of numbers (as site/build.py collector_off)
     task = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
     try:
         join([Path(b) for b in task["bundles"]], Path(task["out"]), Path(task["store"]), task["reuse"])
+        search.finish(Path(task["out"]))
     except (chunks.Unjoinable, SearchIndexError, OSError) as err:
         print(err)
         return 1
