@@ -19,9 +19,10 @@ recorded, without computing its view at all. For a province, computing and hashi
 So no view can change while its inputs stay the same. Stations, their posters, projects, regions,
 agencies and services have inputs; the views of the dozen other pages, which list or count every
 record, are always computed, but a part of one derived only from what a page with inputs reads is
-kept under that page's inputs (`Kept`: the disclosure portal's row of each county). Without the files' digests (a build that read its data without a
-memo) no page has inputs. `tests/test_inputs.py` edits every kind of record a station or project page reads
-and checks that a view never changes under equal inputs.
+kept under that page's inputs (`Kept`: the disclosure portal's row of each county). Without the
+files' digests (a build that read its data without a memo) no page has inputs.
+`tests/test_inputs.py` edits every kind of record a station or project page reads and checks that
+a view never changes under equal inputs.
 """
 from __future__ import annotations
 

@@ -6,14 +6,14 @@ the other mostly idle. So the build decides, before rendering, which pages each 
 the pages it renders whose template carries pagefind's marker and the reused pages the manifest
 records as indexed. Those pages are rendered first, shard after shard (plugin.on_files orders
 them), and as soon as a shard's last page is on disk its pagefind run starts, at a low priority
-beside mkdocs, into the search store under the shard's key. Once the last indexed page is on disk,
-the runs left go at full speed, two at a time: the build waits for them, not for mkdocs.
+beside mkdocs, into the search store under the shard's key.
 
-Once every indexed page is on disk and mkdocs renders only pages the index does not hold (the
-lists, the region pages), the shards are joined too, by a child process (shards.join_later): the
-join took 3 s of a province's phone edit after mkdocs, beside which the other core was idle. If
-the last shards still run then, a thread waits for them and starts the join at once: mkdocs polls
-only between pages, and a province's disclosure list alone takes a second to make.
+Once the last indexed page is on disk, mkdocs renders only pages the index does not hold (the
+lists, the region pages), and the build waits for the shards, not for mkdocs: the runs left go at
+full speed, two at a time, and the shards are joined by a child process as soon as all are made
+(shards.join_later). The join took 3 s of a province's phone edit after mkdocs, beside which the
+other core was idle. If the last shards still run then, a thread waits for them and starts the
+join at once: mkdocs polls only between pages, and one list page can take a second to make.
 
 Nothing here decides what the index is. After mkdocs, shards.index groups the HTML files as
 always; a shard whose key names a bundle made here is taken, any other is indexed then, and the
