@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import types
 from collections.abc import Callable
@@ -874,6 +875,40 @@ def test_the_shards_are_joined_while_mkdocs_renders_the_pages_the_index_does_not
     monkeypatch.setattr(plugin.PortalPlugin, "_index_ahead", staticmethod(lambda *a: None))
     same_as_full(project)
     assert len(joins) == 1  # without: joined after mkdocs
+
+
+def test_a_build_that_stops_leaves_no_join_running(tmp_path: Path) -> None:
+    """The join made ahead runs in a process group of its own (shards.join_later), and closing the
+    Ahead of a build that failed kills the whole group: the join's range processes too, not only
+    the child it started, and removes the join's folder."""
+    site = tmp_path / ".site-new-1-x"
+    site.mkdir()
+    me = ahead.Ahead(site, tmp_path / "store", True, [], {})
+    me.joined_in = Path(tempfile.mkdtemp(prefix=f"{site.name}-joined-", dir=tmp_path))
+    pids = tmp_path / "pids"
+    # a stand-in for the join: a child that starts a range process of its own, as a full join does
+    me.joining = subprocess.Popen([sys.executable, "-c", (
+        "import subprocess, sys, time\n"
+        "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        f"open({str(pids)!r}, 'w').write(str(p.pid))\n"
+        "time.sleep(60)\n")], start_new_session=True)
+    deadline = time.monotonic() + 30
+    while not (pids.is_file() and pids.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    grandchild = int(pids.read_text())
+    me.close()
+    assert me.joining.returncode is not None
+    for _ in range(200):  # the range process is killed too (then reaped by init)
+        try:
+            os.kill(grandchild, 0)
+        except ProcessLookupError:
+            break
+        if Path(f"/proc/{grandchild}/stat").read_text().split(")")[1].split()[0] == "Z":
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the join's range process still runs")
+    assert not me.joined_in.exists()
 
 
 def test_a_wrong_guess_of_the_indexed_pages_costs_only_time(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
