@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import types
 from collections.abc import Callable
@@ -909,6 +910,28 @@ def test_a_build_that_stops_leaves_no_join_running(tmp_path: Path) -> None:
     else:
         pytest.fail("the join's range process still runs")
     assert not me.joined_in.exists()
+
+
+def test_what_the_thread_waiting_for_the_last_shards_meets_fails_the_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The thread that waits for the last shards (site/ahead.py) hands what went wrong to finish,
+    on the build's own thread, which the build reports in Chinese (site/build.py: a full disk is an
+    OSError), instead of a traceback printed by the thread while the build goes on."""
+    site = tmp_path / ".site-new-1-x"
+    site.mkdir()
+    me = ahead.Ahead(site, tmp_path / "store", True, [], {})
+
+    def full_disk() -> list[str]:
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(me.runner, "wait", full_disk)
+    printed: list[object] = []
+    monkeypatch.setattr(threading, "excepthook", printed.append)
+    me.waiter = threading.Thread(target=me._join_when_made, daemon=True)
+    me.waiter.start()
+    with pytest.raises(OSError, match="No space"):
+        me.finish()
+    assert printed == [] and me.joining is None
+    me.close()
 
 
 def test_a_wrong_guess_of_the_indexed_pages_costs_only_time(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

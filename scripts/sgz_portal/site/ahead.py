@@ -23,6 +23,7 @@ byte for byte what it would be without this module.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -66,8 +67,8 @@ class Ahead:
         self.join_tried = False
         self.joined_in: Path | None = None  # beside the site: the folder the join writes `pagefind` into
         self.joined: shards.Joined | None = None  # set by finish, if the join ahead succeeded
-        self._names: list[str] = []
         self.waiter: threading.Thread | None = None  # waits for the last shards, then joins
+        self._error: BaseException | None = None  # what the waiter met, raised again by finish
         self._lock = threading.Lock()  # the waiter starts no join once the build stops
         self._stopped = False
         store.mkdir(parents=True, exist_ok=True)
@@ -98,15 +99,17 @@ class Ahead:
         if self.join_tried or self.left or self.runner.failed:
             return
         if self.runner.running or self.runner.queue:
-            self.join_tried = True
             self.waiter = threading.Thread(target=self._join_when_made, daemon=True)
             self.waiter.start()
         elif self.runner.done:  # else every shard was in the store: the index may be the last one
             self._join()
 
     def _join_when_made(self) -> None:
-        self.runner.wait()
-        self._join()
+        try:
+            self.runner.wait()
+            self._join()
+        except BaseException as err:  # raised by finish, on the build's own thread (a message, not a traceback)
+            self._error = err
 
     def _join(self) -> None:
         """Join the bundles of the shards as shards.index would group them, if each is in the store."""
@@ -122,7 +125,6 @@ class Ahead:
         if not all((bundle / shards.ENTRY).is_file() for bundle in bundles):
             return
         self.joined_in = Path(tempfile.mkdtemp(prefix=f"{self.site_dir.name}-joined-", dir=self.site_dir.parent))
-        self._names = [bundle.name for bundle in bundles]
         self.joining = shards.join_later(bundles, self.joined_in / search.BUNDLE, self.store, self.reuse)
 
     def _landed(self) -> None:
@@ -156,11 +158,14 @@ class Ahead:
         try:
             if self.waiter is not None:
                 self.waiter.join()
+                if self._error is not None:
+                    raise self._error
             self.runner.wait()
             if self.joining is not None and self.joined_in is not None:
                 self.joining.communicate()
                 if self.joining.returncode == 0:  # else shards.index joins, and says what went wrong
-                    self.joined = shards.Joined(self._names, self.joined_in / search.BUNDLE)
+                    names = [self.bundles[n].name for n in range(len(self.members))]  # as _start_join took them
+                    self.joined = shards.Joined(names, self.joined_in / search.BUNDLE)
             return set(self.runner.done)
         finally:
             self._stop()
@@ -172,7 +177,8 @@ class Ahead:
         if self.waiter is not None:
             self.waiter.join()
         if self.joining is not None and self.joining.poll() is None:
-            os.killpg(self.joining.pid, signal.SIGKILL)  # its own group: the join's range processes too
+            with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+                os.killpg(self.joining.pid, signal.SIGKILL)  # its own group: the join's range processes too
             self.joining.wait()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
