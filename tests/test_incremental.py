@@ -845,8 +845,9 @@ def test_the_index_shards_are_made_as_mkdocs_renders(project: Path, monkeypatch:
     edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
     assert reused(build(project, "site")) > 150
     assert 1 <= len(watched.started) - shard_count <= 2 and watched.after == []
-    # low priority beside mkdocs; the phone's shard, the last, at full speed: the build waits for it
-    assert watched.nice[0] == ahead.NICE and watched.nice[-1] == 0
+    # low priority beside mkdocs rendering every page; an edit's shards, which the build waits for,
+    # at full speed: mkdocs renders a few pages
+    assert watched.nice[0] == ahead.NICE and watched.nice[shard_count:] == [0] * (len(watched.started) - shard_count)
     monkeypatch.setattr(plugin.PortalPlugin, "_index_ahead", staticmethod(lambda *a: None))
     same_as_full(project)
     assert watched.after[-1] > 5  # without: every shard indexed after mkdocs
@@ -876,6 +877,19 @@ def test_the_shards_are_joined_while_mkdocs_renders_the_pages_the_index_does_not
     monkeypatch.setattr(plugin.PortalPlugin, "_index_ahead", staticmethod(lambda *a: None))
     same_as_full(project)
     assert len(joins) == 1  # without: joined after mkdocs
+
+
+@pytest.mark.parametrize("rendering", [None, 0, ahead.FEW - 1, ahead.FEW, 75_000])
+def test_the_shards_of_an_edit_run_at_full_speed_from_the_first(tmp_path: Path, rendering: int | None) -> None:
+    """Where mkdocs renders fewer than FEW pages in all (an edit), it is done within one shard's
+    run, so the shards run two at a time at full priority from the start; beside a full render,
+    one at a time at a low priority (site/ahead.py)."""
+    site = tmp_path / ".site-new-1-x"
+    site.mkdir()
+    me = ahead.Ahead(site, tmp_path / "store", True, [], {}, rendering)
+    few = rendering is not None and rendering < ahead.FEW
+    assert (me.runner.parallel, me.runner.nice) == ((shards.PARALLEL, 0) if few else (ahead.PARALLEL, ahead.NICE))
+    me.close()
 
 
 def test_a_build_that_stops_leaves_no_join_running(tmp_path: Path) -> None:

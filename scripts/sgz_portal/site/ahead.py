@@ -6,7 +6,8 @@ the other mostly idle. So the build decides, before rendering, which pages each 
 the pages it renders whose template carries pagefind's marker and the reused pages the manifest
 records as indexed. Those pages are rendered first, shard after shard (plugin.on_files orders
 them), and as soon as a shard's last page is on disk its pagefind run starts, at a low priority
-beside mkdocs, into the search store under the shard's key.
+beside mkdocs, into the search store under the shard's key. An edit renders a few pages only,
+and mkdocs is done within one shard's run: there the runs go at full speed from the first (FEW).
 
 Once the last indexed page is on disk, mkdocs renders only pages the index does not hold (the
 lists, the region pages), and the build waits for the shards, not for mkdocs: the runs left go at
@@ -37,6 +38,9 @@ from sgz_portal.site import search, shards
 
 PARALLEL = 1  # mkdocs renders on the other core
 NICE = 10
+# Pages to render in all below which mkdocs is done within a shard's run: the runs go at full
+# speed, two at a time, from the first (an edit's few pages: its shards are what the build waits for).
+FEW = 100
 
 
 def marked_templates(overrides: Path) -> set[str]:
@@ -48,10 +52,11 @@ def marked_templates(overrides: Path) -> set[str]:
 
 class Ahead:
     """The shards of `rendered` (pages to be rendered, site-relative, expected to be indexed) and
-    `reused` (indexed pages already on disk: path -> SHA-256), as shards.index will group them."""
+    `reused` (indexed pages already on disk: path -> SHA-256), as shards.index will group them.
+    `rendering`: how many pages mkdocs renders in all, if known (FEW)."""
 
     def __init__(self, site_dir: Path, store: Path, reuse: bool, rendered: Iterable[str],
-                 reused: dict[str, str]) -> None:
+                 reused: dict[str, str], rendering: int | None = None) -> None:
         self.site_dir, self.store, self.reuse = site_dir, store, reuse
         self.digests = dict(reused)
         rendered = list(rendered)
@@ -73,7 +78,8 @@ class Ahead:
         self._stopped = False
         store.mkdir(parents=True, exist_ok=True)
         self.tmp = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}-ahead-", dir=site_dir.parent))
-        self.runner = shards.Runner(site_dir, self.tmp, PARALLEL, NICE)
+        few = rendering is not None and rendering < FEW  # `rendering`: the pages mkdocs renders in all
+        self.runner = shards.Runner(site_dir, self.tmp, *((shards.PARALLEL, 0) if few else (PARALLEL, NICE)))
         for n, waiting in enumerate(self.waiting):
             if not waiting:  # reused whole, or nothing rendered in it
                 self._start(n)

@@ -321,7 +321,7 @@ class PortalPlugin(BasePlugin):
         self._place(state, Path(config.site_dir), set(reused))
         state.ahead = self._index_ahead(state, Path(config.site_dir), set(reused),
                                         [addresses[uri][0] for uri, template in to_render.items()
-                                         if template in state.marked])
+                                         if template in state.marked], len(to_render))
         by_uri = {spec.src_uri: spec for spec in made}
         for uri in self._render_order(state, to_render, by_uri, addresses):
             files.append(File.generated(config, uri, content=specs.stub(by_uri[uri], to_render[uri])))
@@ -375,14 +375,16 @@ class PortalPlugin(BasePlugin):
         return sorted(uris, key=lambda uri: (specs_of[uri].kind == "opendata", keys[uri]))
 
     @staticmethod
-    def _index_ahead(state: BuildState, site_dir: Path, reused: set[str], rendered: list[str]) -> Ahead | None:
+    def _index_ahead(state: BuildState, site_dir: Path, reused: set[str], rendered: list[str],
+                     rendering: int) -> Ahead | None:
         """The search index's shards made while mkdocs renders (site/ahead.py), for a build that
-        records what it writes and has its reused pages in place (not written meanwhile)."""
+        records what it writes and has its reused pages in place (not written meanwhile);
+        `rendering`: the generated pages mkdocs renders."""
         if state.cache is None or not rendered or reused - state.placed:
             return None
         pages = state.cache.new.pages
         indexed = {dest: pages[dest][1] for dest in reused if pages[dest][3]}
-        return Ahead(site_dir, state.cache.search_store, state.cache.warm, rendered, indexed)
+        return Ahead(site_dir, state.cache.search_store, state.cache.warm, rendered, indexed, rendering)
 
     @staticmethod
     def _write_ahead(state: BuildState, files: Files, site_dir: Path) -> None:
