@@ -342,6 +342,31 @@ def test_a_large_builds_clone_starts_from_the_site_it_replaced(project: Path, mo
 
 
 @pytest.mark.usefixtures("forking")
+def test_a_full_builds_spare_is_linked_from_the_site_it_published(project: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full build writes every page as a new file, so the site it replaced would be a spare of
+    other files: the next edit's clone would undo and make again each of its links (15 s of a
+    province's phone edit). Its spare is linked afresh from the site it published instead
+    (site/clone.py make_later), in place of the spare there, and the next edit starts from it."""
+    monkeypatch.setattr(build_module, "BACKGROUND_PAGES", 1)
+    spare = cache.spare_store(project / cache.FOLDER, project / "site")
+    page = "stations/nanhu/index.html"
+    build(project, "site")
+    settled(project)
+    first = (project / "site" / page).stat().st_ino
+    assert (spare / page).stat().st_ino == first
+    build(project, "site", "--full")
+    settled(project)
+    now = (project / "site" / page).stat().st_ino
+    assert now != first and (spare / page).stat().st_ino == now
+    edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
+    assert reused(build(project, "site")) > 150
+    assert (project / "site" / page).stat().st_ino == now  # reused from the spare's link
+    settled(project)
+    same_as_full(project)
+
+
+@pytest.mark.usefixtures("forking")
 def test_a_full_builds_redirect_stubs_are_written_by_a_fork(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """From plugin.WRITE_AHEAD stubs (a province has 31,000), a fork writes them while mkdocs renders."""
     writers: list[int] = []

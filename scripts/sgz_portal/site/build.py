@@ -237,6 +237,11 @@ def _large(reused: Cache | None) -> bool:
     return reused is not None and len(reused.new.pages) >= BACKGROUND_PAGES
 
 
+def _afresh(reused: Cache) -> bool:
+    """Most pages written anew (a full build): the site replaced shares few files with this one."""
+    return reused.reused * 2 < len(reused.new.pages)
+
+
 def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool = True) -> int:
     """Validate, render into a staging folder, index, then swap in; nothing is published on error
     or when interrupted (Ctrl-C, SIGTERM): the old site stays as it was. `incremental`: reuse the
@@ -267,9 +272,12 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool =
             print(f"生成网站失败,原有的 site/ 保持不变:{where}{err}", file=sys.stderr)
             return 1
         with publish.signals_held():  # an interrupt during the swap is told apart from one before it
-            first, large = not site_dir.exists(), _large(reused)
+            large = _large(reused)
+            # The replaced site is the next build's spare (site/clone.py) if it shares most files
+            # with this one; else the spare is linked from this one once the build has returned.
+            kept = large and site_dir.exists() and reused is not None and not _afresh(reused)
             try:
-                publish.swap(tmp, site_dir, background=large, spare=spare if large else None)
+                publish.swap(tmp, site_dir, background=large, spare=spare if kept else None)
             except OSError as err:
                 shutil.rmtree(tmp, ignore_errors=True)
                 print(f"发布失败,原有的 site/ 保持不变:{err}", file=sys.stderr)
@@ -277,7 +285,7 @@ def build(data_dir: Path, site_dir: Path, config_file: Path, incremental: bool =
             published = True
         if reused is not None:
             _save(reused)
-            if first and large:  # no replaced site to keep as the next build's spare
+            if large and not kept:
                 clone.make_later(site_dir, manifest, spare)
         if memo is not None:
             with contextlib.suppress(OSError):  # an entry left over costs only disk
