@@ -1061,3 +1061,19 @@ def test_templates_are_compiled_once_not_on_every_build(project: Path, monkeypat
     build(project, "site")
     assert [name for name in compiled if name] == ["station.html"]
     assert "<!-- 改过 -->" in (project / "site" / "stations" / "nanhu" / "index.html").read_text(encoding="utf-8")
+
+
+def test_templates_that_cannot_be_kept_are_compiled_every_time(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache folder that cannot hold the templates' bytecode (a file in its place, a full disk)
+    costs only compiling them again: the build succeeds, with the same bytes."""
+    folder = project / cache.FOLDER / plugin.TEMPLATES_CACHE
+    folder.parent.mkdir(parents=True)
+    folder.write_text("not a folder", encoding="utf-8")
+    build(project, "site")
+    folder.unlink()
+
+    def full_disk(self: object, bucket: object) -> None:
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(plugin.FileSystemBytecodeCache, "dump_bytecode", full_disk)
+    build(project, "full", "--full")
+    assert digest(project / "site") == digest(project / "full")

@@ -7,6 +7,7 @@ environment variables, except the documented `PORTAL_AS_OF` override.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import posixpath
@@ -21,6 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemBytecodeCache
+from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -147,6 +149,16 @@ class KeptPage(File):
         assert self.abs_src_path is not None
         if not self.linked_ahead:
             link_or_copy(self.abs_src_path, self.abs_dest_path)
+
+
+class CompiledTemplates(FileSystemBytecodeCache):
+    """Jinja's bytecode cache, where a bytecode that cannot be written only costs the next build
+    its compiling. What it holds runs as the templates' code: the cache folder is trusted as the
+    project's own files are (Python's __pycache__ holds compiled modules the same way)."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 class CopiedAhead(File):
@@ -481,8 +493,9 @@ class PortalPlugin(BasePlugin):
         bytecode under its name, with its source's checksum and Python's version, in the cache."""
         env.autoescape = True
         folder = Path(config.config_file_path).parent / cache.FOLDER / TEMPLATES_CACHE
-        folder.mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        with contextlib.suppress(OSError):  # a folder that cannot be written: compiled every time
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = CompiledTemplates(str(folder))
         return env
 
     def _inputs(self, spec: specs.PageSpec) -> str | None:
