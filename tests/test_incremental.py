@@ -31,6 +31,7 @@ from sgz_portal.pages import disclosure as disclosure_page
 from sgz_portal.pages import home as home_page
 from sgz_portal.pages import specs
 from sgz_portal.pages import station as station_page
+from sgz_portal.pages.views import Views
 from sgz_portal.site import ahead, cache, clone, plugin, redirect, rejoin, shards
 from sgz_portal.site import build as build_module
 from tests.fixturedata import ADDED_BRIEF, SAMPLE, edit
@@ -1097,3 +1098,27 @@ def test_templates_that_cannot_be_kept_are_compiled_every_time(project: Path, mo
     monkeypatch.setattr(plugin.FileSystemBytecodeCache, "dump_bytecode", full_disk)
     build(project, "full", "--full")
     assert digest(project / "site") == digest(project / "full")
+
+
+def test_the_list_pages_views_are_made_while_the_clone_is_linked(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The views of the pages without inputs (the lists; the late reports' took 0.5 s of a
+    province's edit) are made before the build waits for the fork that links the previous site
+    (site/clone.py), so that they are made meanwhile, not after it."""
+    build(project, "site")
+    made: list[str] = []
+    seen: list[list[str]] = []
+    view, intact = Views.view, clone.Clone.intact
+
+    def viewing(self: Views, kind: str, key: str = "") -> object:
+        made.append(kind)
+        return view(self, kind, key)
+
+    def waiting(self: clone.Clone) -> dict[str, str]:
+        seen.append(list(made))
+        return intact(self)
+    monkeypatch.setattr(Views, "view", viewing)
+    monkeypatch.setattr(clone.Clone, "intact", waiting)
+    edit(project / "data", "stations/beiling.yaml", "0830-5720174", "0830-5720999")
+    assert reused(build(project, "site")) > 150
+    assert len(seen) == 1 and {"late_reports", "resources"} <= set(seen[0])
+    same_as_full(project)
