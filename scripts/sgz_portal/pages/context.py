@@ -5,6 +5,7 @@ region) are computed once here, so no page walks all pages.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -81,6 +82,14 @@ class Context:
         """make(): a plain value (marshal's), called `name`, derived only from what page (kind, key)
         reads, which the build may have kept from an earlier one (`keep`)."""
         return make() if self.keep is None else self.keep(name, kind, key, make)
+
+    @functools.cached_property
+    def county_of_station(self) -> dict[str, str]:
+        """Each station's county-level region (the site's region where it has none): a service's
+        page and its inputs (pages/inputs.py) ask it for each station that offers the service,
+        190,000 times for a province, a quarter of its pages' inputs keys when asked one by one."""
+        p = self.p
+        return {sid: p.county_of(st.region) or p.site.region for sid, st in p.stations.items()}
 
     def _stations_under_regions(self) -> dict[str, list[str]]:
         return stations_under_regions(self.p)

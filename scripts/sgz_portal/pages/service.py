@@ -44,9 +44,9 @@ class CatalogueView:
 def view(ctx: Context, sid: str) -> ServiceView:
     p, s = ctx.p, ctx.p.services[sid]
     by_county: dict[str, list[str]] = {}
+    county_of = ctx.county_of_station
     for station_id in p.stations_by_service.get(sid, []):
-        county = p.county_of(p.stations[station_id].region) or p.site.region
-        by_county.setdefault(county, []).append(station_id)
+        by_county.setdefault(county_of[station_id], []).append(station_id)
     aliases = [a for g in s.groups for a in p.groups[g].aliases]
     return ServiceView(
         id=sid, title=s.name, summary=s.summary,
