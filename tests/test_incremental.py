@@ -939,6 +939,31 @@ def test_the_shards_of_an_edit_run_at_full_speed_from_the_first(tmp_path: Path, 
     me.close()
 
 
+def test_a_shards_run_is_lowered_from_the_build_not_by_a_preexec_fn(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shard's pagefind run beside mkdocs gets its low priority from the build after it started
+    (shards._lower), not from a preexec_fn, which may deadlock the child while a thread of the build
+    runs (plugin.CopyAhead): the run's priority is the build's plus NICE, and the bundle is made."""
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a" / "index.html").write_text('<html lang="zh"><body><main data-pagefind-body><h1>养老服务</h1></main></body></html>',
+                                           encoding="utf-8")
+    started: list[dict[str, object]] = []
+    popen = subprocess.Popen
+
+    def starting(*args: object, **kwargs: object) -> subprocess.Popen[str]:
+        started.append(kwargs)
+        return popen(*args, **kwargs)  # type: ignore[call-overload, no-any-return]
+    monkeypatch.setattr(subprocess, "Popen", starting)
+    runner = shards.Runner(site, tmp_path, 1, ahead.NICE)
+    runner.add([("a/index.html", "x")], tmp_path / "store" / "bundle")
+    [(process, _, _)] = runner.running
+    priority = os.getpriority(os.PRIO_PROCESS, process.pid)  # before the wrapper ends: it takes seconds
+    assert priority == min(19, os.getpriority(os.PRIO_PROCESS, 0) + ahead.NICE)
+    assert started and all(kwargs.get("preexec_fn") is None for kwargs in started)
+    assert runner.wait() == [] and (tmp_path / "store" / "bundle" / shards.ENTRY).is_file()
+
+
 def test_a_build_that_stops_leaves_no_join_running(tmp_path: Path) -> None:
     """The join made ahead runs in a process group of its own (shards.join_later), and closing the
     Ahead of a build that failed kills the whole group: the join's range processes too, not only

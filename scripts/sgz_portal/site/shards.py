@@ -24,8 +24,8 @@ file is checked):
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-import functools
 import gc
 import hashlib
 import json
@@ -217,6 +217,15 @@ def _index_shards(site_dir: Path, todo: list[tuple[list[tuple[str, str]], Path]]
         raise SearchIndexError(f"建立搜索索引失败:{failed[0]}")
 
 
+def _lower(pid: int, nice: int) -> None:
+    """Run the process `pid` at a priority `nice` below this one's. Set from here, not by a
+    preexec_fn in the child, which may deadlock while another thread runs (plugin.CopyAhead,
+    site/ahead.py); the pagefind wrapper starts its program well after this (Python's start-up),
+    and the program inherits it."""
+    with contextlib.suppress(OSError, AttributeError):  # gone already, or no priorities here
+        os.setpriority(os.PRIO_PROCESS, pid, min(19, os.getpriority(os.PRIO_PROCESS, 0) + nice))
+
+
 class Runner:
     """pagefind runs on shards, `parallel` at a time, each on a folder of links to its files in
     `tmp`; each bundle goes into its place in the store whole or not at all. `nice`: a lower
@@ -251,8 +260,9 @@ class Runner:
                 except OSError:
                     shutil.copyfile(self.site_dir / rel, target)
             command = [sys.executable, "-m", "pagefind", "--site", str(part), "--output-path", str(written), "--silent"]
-            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                       preexec_fn=functools.partial(os.nice, self.nice) if self.nice else None)
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            if self.nice:
+                _lower(process.pid, self.nice)
             self.running.append((process, written, bundle))
 
     def poll(self) -> None:
