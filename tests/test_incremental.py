@@ -943,7 +943,7 @@ def test_a_shards_run_is_lowered_from_the_build_not_by_a_preexec_fn(tmp_path: Pa
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """A shard's pagefind run beside mkdocs gets its low priority from the build after it started
     (shards._lower), not from a preexec_fn, which may deadlock the child while a thread of the build
-    runs (plugin.CopyAhead): the run's priority is the build's plus NICE, and the bundle is made."""
+    runs (site/ahead.py's waiter): the run's priority is the build's plus NICE, and the bundle is made."""
     site = tmp_path / "site"
     (site / "a").mkdir(parents=True)
     (site / "a" / "index.html").write_text('<html lang="zh"><body><main data-pagefind-body><h1>养老服务</h1></main></body></html>',
@@ -1035,40 +1035,48 @@ def test_a_wrong_guess_of_the_indexed_pages_costs_only_time(project: Path, monke
 
 # -- what mkdocs did before the first page: attachments copied, templates compiled -----------------
 
-def test_attachments_are_copied_by_a_thread_while_mkdocs_renders(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Many attachments (a province's 3,700: 0.8 s of every edit) are copied by a thread while
-    mkdocs renders (plugin.CopyAhead), not by mkdocs before the first page: the site holds the
-    very files it holds without."""
+@pytest.mark.usefixtures("forking")
+def test_attachments_are_copied_by_a_fork_while_mkdocs_renders(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many attachments (a province's 3,700: 0.8 s of every edit) are copied by a fork while
+    mkdocs renders (plugin._copy_ahead, as _write_ahead links reused pages), not by mkdocs before
+    the first page: the site holds the very files it holds without."""
     monkeypatch.setattr(plugin, "COPY_AHEAD", 1)
-    on_main: list[bool] = []
+    log = project / "copied-by"
+    parent = os.getpid()
     copy = File.copy_file
 
     def copying(file: File, dirty: bool = False) -> None:
         if isinstance(file, plugin.CopiedAhead):
-            on_main.append(threading.current_thread() is threading.main_thread())
+            with log.open("a", encoding="utf-8") as out:  # the fork's own list would not reach the test
+                out.write(f"{os.getpid()}\n")
         copy(file, dirty)
     monkeypatch.setattr(File, "copy_file", copying)
     build(project, "site")
+    on_main = [int(pid) == parent for pid in log.read_text(encoding="utf-8").split()]
     assert len(on_main) > 5 and not any(on_main)
     assert (project / "site" / "schema").is_dir() and list((project / "site" / "files").rglob("*.*"))
     monkeypatch.setattr(plugin, "COPY_AHEAD", 10**9)
-    on_main.clear()
+    log.unlink()
     build(project, "full", "--full")
+    on_main = [int(pid) == parent for pid in log.read_text(encoding="utf-8").split()]
     assert on_main and all(on_main)  # without: mkdocs copies them
+    log.unlink()
     assert digest(project / "site") == digest(project / "full")
 
 
-def test_an_attachment_the_thread_cannot_copy_fails_the_build(project: Path, monkeypatch: pytest.MonkeyPatch,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
-    """What the copying thread meets (a full disk) is raised on the build's own thread: the build
-    says so in Chinese, publishes nothing and keeps the old site."""
+@pytest.mark.usefixtures("forking")
+def test_an_attachment_the_fork_cannot_copy_fails_the_build(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """What the copying fork meets (a full disk) is met again by the build, which copies them
+    itself once the fork has failed (data/forked.py): the build says so in Chinese, with no
+    traceback from the fork or a thread, publishes nothing and keeps the old site."""
     build(project, "site")
     before = digest(project / "site")
     monkeypatch.setattr(plugin, "COPY_AHEAD", 1)
     copy = File.copy_file
 
     def full_disk(file: File, dirty: bool = False) -> None:
-        if threading.current_thread() is not threading.main_thread():
+        if isinstance(file, plugin.CopiedAhead):
             raise OSError(28, "No space left on device")
         copy(file, dirty)
     monkeypatch.setattr(File, "copy_file", full_disk)

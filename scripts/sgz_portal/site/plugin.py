@@ -14,7 +14,6 @@ import posixpath
 import re
 import shutil
 import tempfile
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,7 +133,7 @@ CONFIG_SCHEME = (
 NOT_IN_SITEMAP = frozenset({"poster"})
 WRITE_AHEAD = 5_000  # reused pages and redirect stubs from which a fork writes them (_write_ahead)
 EXPORTS_AHEAD = 200  # stations from which the open data is made by a fork (Forked); a small site's takes ms
-COPY_AHEAD = 200  # attachments and schema files from which a thread copies them (CopyAhead)
+COPY_AHEAD = 200  # attachments and schema files from which a fork copies them (_copy_ahead)
 TEMPLATES_CACHE = "templates"  # compiled templates (Jinja's bytecode), in the build cache folder
 
 
@@ -162,8 +161,9 @@ class CompiledTemplates(FileSystemBytecodeCache):
 
 
 class CopiedAhead(File):
-    """An attachment or schema file, copied by a thread while mkdocs renders (`CopyAhead`), not by
-    mkdocs before the first page: a province's 3,700 attachments took 0.8 s of every edit there."""
+    """An attachment or schema file, which a fork may copy while mkdocs renders
+    (PortalPlugin._copy_ahead), not mkdocs before the first page: a province's 3,700 attachments
+    took 0.8 s of every edit there."""
 
     copied_ahead = False
 
@@ -177,30 +177,6 @@ class CopiedAhead(File):
     def copy_file(self, dirty: bool = False) -> None:
         if not self.copied_ahead:
             super().copy_file(dirty)
-
-
-class CopyAhead:
-    """A thread that copies `files` into the site; `result` waits for it and raises what it met
-    (a full disk: an OSError, which the build reports in Chinese), on the build's own thread."""
-
-    def __init__(self, files: list[CopiedAhead]) -> None:
-        self.error: BaseException | None = None
-        for file in files:
-            file.copied_ahead = True
-        self.thread = threading.Thread(target=self._copy, args=(files,), daemon=True)
-        self.thread.start()
-
-    def _copy(self, files: list[CopiedAhead]) -> None:
-        try:
-            for file in files:
-                File.copy_file(file)
-        except BaseException as err:  # raised again by result
-            self.error = err
-
-    def result(self) -> None:
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
 
 
 def link_or_copy(source: str, dest: str) -> None:
@@ -217,6 +193,12 @@ def _link_all(pairs: list[tuple[str, str]]) -> int:
     for source, dest in pairs:
         link_or_copy(source, dest)
     return len(pairs)
+
+
+def _copy_all(files: list[File]) -> int:
+    for file in files:
+        File.copy_file(file)
+    return len(files)
 
 
 @dataclass
@@ -249,7 +231,7 @@ class BuildState:
     marked: set[str] = field(default_factory=set)  # the templates of pages that are indexed
     ahead: Ahead | None = None  # the search index's shards, made as mkdocs renders (site/ahead.py)
     memo: Memo | None = None  # the project's memo, where views keep what they derive (pages/inputs.py Kept)
-    copy_ahead: CopyAhead | None = None  # the attachments, copied by a thread meanwhile
+    copied_ahead: Forked | None = None  # the attachments, copied by a fork meanwhile
 
 
 def _mark_toc(items: Any) -> None:
@@ -404,8 +386,7 @@ class PortalPlugin(BasePlugin):
             copied.append(CopiedAhead.made(config, f"schema/{path.name}", abs_src_path=str(path)))
         for file in copied:
             files.append(file)
-        if len(copied) >= COPY_AHEAD:  # last: no fork is made while a thread runs (data/forked.py)
-            state.copy_ahead = CopyAhead(copied)
+        self._copy_ahead(state, copied)
         state.files = files
         return files
 
@@ -466,6 +447,17 @@ class PortalPlugin(BasePlugin):
         state.written_ahead = Forked(lambda: _link_all(pairs) + redirect.write(site_dir, stubs))
 
     @staticmethod
+    def _copy_ahead(state: BuildState, copied: list[CopiedAhead]) -> None:
+        """Many attachments (a province's 3,700: 0.8 s before mkdocs's first page): a fork copies
+        them while mkdocs renders; on_post_build waits for it (and copies them itself if it failed:
+        a full disk is then said in Chinese, as any)."""
+        if len(copied) < COPY_AHEAD:
+            return
+        for file in copied:
+            file.copied_ahead = True
+        state.copied_ahead = Forked(lambda: _copy_all(list(copied)))
+
+    @staticmethod
     def _draw_ahead(state: BuildState) -> None:
         """Many station pages to render: their QR codes are drawn by a child process meanwhile
         (site/qrcodes.py), in the order of the pages."""
@@ -476,13 +468,12 @@ class PortalPlugin(BasePlugin):
             state.views.draw_qr = state.qr_ahead.svg
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.state is not None and self.state.copy_ahead is not None:
-            self.state.copy_ahead.thread.join()  # it writes into the staging folder, which goes
         if self.state is not None and self.state.qr_ahead is not None:
             self.state.qr_ahead.close()
         if self.state is not None and self.state.ahead is not None:
             self.state.ahead.close()
-        for ahead in (self.state.exports_ahead, self.state.written_ahead) if self.state is not None else ():
+        for ahead in ((self.state.exports_ahead, self.state.written_ahead, self.state.copied_ahead)
+                      if self.state is not None else ()):
             if ahead is not None:
                 ahead.close()
         if self.state is not None and self.state.exports_scratch is not None:
@@ -598,8 +589,8 @@ class PortalPlugin(BasePlugin):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         state = self._require()
-        if state.copy_ahead is not None:
-            state.copy_ahead.result()
+        if state.copied_ahead is not None:
+            state.copied_ahead.result()
         if state.qr_ahead is not None:
             state.qr_ahead.close()
         site_dir = Path(config.site_dir)

@@ -219,9 +219,9 @@ def _index_shards(site_dir: Path, todo: list[tuple[list[tuple[str, str]], Path]]
 
 def _lower(pid: int, nice: int) -> None:
     """Run the process `pid` at a priority `nice` below this one's. Set from here, not by a
-    preexec_fn in the child, which may deadlock while another thread runs (plugin.CopyAhead,
-    site/ahead.py); the pagefind wrapper starts its program well after this (Python's start-up),
-    and the program inherits it."""
+    preexec_fn in the child, which may deadlock while another thread runs (site/ahead.py's
+    waiter); the pagefind wrapper starts its program well after this (Python's start-up), and the
+    program inherits it."""
     with contextlib.suppress(OSError, AttributeError):  # gone already, or no priorities here
         os.setpriority(os.PRIO_PROCESS, pid, min(19, os.getpriority(os.PRIO_PROCESS, 0) + nice))
 
