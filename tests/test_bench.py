@@ -9,13 +9,16 @@ import threading
 from collections import Counter
 from pathlib import Path
 
+from sgz_portal import pipeline
 from sgz_portal.pipeline import prepare
 from sgz_portal.site import shards
 from sgz_portal.site.search import BUNDLE
+from tests.conftest import DATA
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
+import floor  # noqa: E402
 import generate  # noqa: E402
 import run  # noqa: E402
 import search_phase  # noqa: E402
@@ -142,3 +145,24 @@ def test_an_edit_is_timed_once_the_replaced_site_is_deleted(tmp_path: Path, monk
     monkeypatch.setattr(run, "search_weight", lambda site: None)
     run.measure(20, tmp_path / "work", seed=1, preset="province", compare=False, verify=False)
     assert seen == [False, False] and len(synced) == 5
+
+
+def test_the_floor_adds_what_no_build_can_skip(demo_site: Path, tmp_path: Path) -> None:
+    """bench/floor.py: reading the data, rendering the site's pages at a bare build's cost and
+    indexing them in the build's shards, spread over the cores; each measured in its own process."""
+    f = floor.measure(DATA, demo_site, tmp_path, cores=2)
+    html = [p for p in demo_site.rglob("*.html") if p.relative_to(demo_site).parts[0] != BUNDLE]
+    stubs = [p for p in html if run._redirect(p)]
+    assert stubs and f.pages == len(html) - len(stubs) == f.trivial.pages - 1  # the bare build adds a home page
+    assert f.indexed == len(shards.html_files(demo_site)) < f.pages  # only the marked pages
+    assert f.shards == len(shards.shard_groups([rel for rel, _ in shards.html_files(demo_site)]))
+    assert min(f.reading.cpu, f.whole.cpu, f.sharded.cpu, f.trivial.cpu) > 0 and f.whole.rss_mb > 0
+    assert f.seconds == f.reading.wall + (f.trivial.cpu / f.trivial.pages * f.pages + f.sharded.cpu) / 2
+    stations = {p.parent.name for p in demo_site.glob("stations/*/index.html") if not run._redirect(p)}
+    assert f.stations == len(stations) == len(pipeline.prepare(DATA).portal.stations)
+    assert f.empty.pages == 1 and 0 < f.empty.wall < f.bare_build < f.trivial.wall  # fewer stations than pages
+    per_page = (f.trivial.wall - f.empty.wall) / (f.trivial.pages - 1)
+    assert abs(f.bare_build - (f.empty.wall + per_page * f.stations)) < 1e-9 and f.ratio == f.seconds / f.bare_build
+    text = floor.table(f)
+    assert f"| pagefind, {f.indexed} pages in one run |" in text and f"**{f.seconds:.1f} s**" in text
+    assert f"**{f.ratio:.2f}×**" in text
