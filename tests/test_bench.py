@@ -3,7 +3,9 @@ file per county, contract-valid when cut to a slice, and `make bench`'s side-by-
 from __future__ import annotations
 
 import random
+import re
 import shutil
+import subprocess
 import sys
 import threading
 from collections import Counter
@@ -166,3 +168,19 @@ def test_the_floor_adds_what_no_build_can_skip(demo_site: Path, tmp_path: Path) 
     text = floor.table(f)
     assert f"| pagefind, {f.indexed} pages in one run |" in text and f"**{f.seconds:.1f} s**" in text
     assert f"**{f.ratio:.2f}×**" in text
+
+
+def test_the_readmes_bench_commands_name_options_their_tools_have() -> None:
+    """Every `--option` the READMEs show for a bench/ tool is one its --help lists (bench/README.md
+    once showed floor.py's `--bare-stations`, which it never had)."""
+    shown: dict[str, set[str]] = {}
+    for readme in (ROOT / "README.md", ROOT / "bench" / "README.md"):
+        for tool, args in re.findall(r"bench/(\w+)\.py([^`#\n]*)", readme.read_text(encoding="utf-8")):
+            shown.setdefault(tool, set()).update(re.findall(r"--[a-z][a-z-]*", args))
+    assert {"floor", "run", "generate"} <= shown.keys()
+    for tool, options in shown.items():
+        # argparse's help, or a hand-made usage line (generate.py's, on stderr)
+        done = subprocess.run([sys.executable, str(ROOT / "bench" / f"{tool}.py"), "--help"],
+                              capture_output=True, text=True, timeout=60)
+        listed = done.stdout + done.stderr
+        assert options <= set(re.findall(r"--[a-z][a-z-]*", listed)), tool
